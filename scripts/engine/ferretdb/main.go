@@ -1,0 +1,74 @@
+// Command ferretdb-launcher runs FerretDB 1.x (MongoDB wire protocol over SQLite) for Siyu Mall's
+// embedded engine. It uses FerretDB's embeddable package rather than cmd/ferretdb: that package never
+// creates the telemetry reporter nor the debug HTTP listener, and it does not need the generated
+// build/version/version.txt that a `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`
+// build lacks (such a build panics at start).
+//
+// It listens on loopback only and exits when its standard input closes, so an engine can never
+// outlive the API process that started it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
+	dataDir := flag.String("data-dir", "", "directory holding one SQLite file per database (must exist)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	watchStdin := flag.Bool("exit-on-stdin-close", true, "exit when standard input reaches EOF")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil || !net.ParseIP(host).IsLoopback() {
+		fail("--listen-addr must be a loopback address, got %q", *listen)
+	}
+	if st, err := os.Stat(*dataDir); err != nil || !st.IsDir() {
+		fail("--data-dir %q must be an existing directory", *dataDir)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fail("bad --log-level: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + *dataDir + "/",
+	})
+	if err != nil {
+		fail("cannot start FerretDB: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	fmt.Fprintf(os.Stdout, "ready %s\n", f.MongoDBURI())
+	if err := f.Run(ctx); err != nil {
+		fail("FerretDB stopped: %v", err)
+	}
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "ferretdb-launcher: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,112 @@
+/**
+ * The only reader of process.env. One zod schema, parsed once at boot; a bad value stops the start
+ * with a readable list of what is wrong.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((text) => text === 'true' || text === '1' || text === 'yes');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    TRUST_PROXY: booleanText.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+      .optional(),
+    DB_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,48}$/)
+      .default('siyu_mall'),
+    DB_ENGINE: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+    MONGOD_BIN: z.string().optional(),
+    DATA_DIR: z.string().default('.data'),
+    TOOLS_DIR: z.string().default('.tools'),
+
+    JWT_SECRET: z.string().optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+
+    WECHAT_APPID: z.string().optional(),
+    WECHAT_SECRET: z.string().optional(),
+    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+
+    ADMIN_USERNAME: z
+      .string()
+      .regex(/^[a-z0-9_.-]{3,32}$/)
+      .default('admin'),
+    ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must be at least 10 characters').optional(),
+
+    CORS_ORIGIN: z.string().optional(),
+    SERVE_STOREFRONT: booleanText.default(true),
+    STOREFRONT_DIR: z.string().default('miniapp/dist-h5'),
+    SEED_DEMO: booleanText.optional(),
+    JOBS_ENABLED: booleanText.default(true),
+
+    LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    LOGIN_RATE_PER_IDENTITY_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  })
+  .superRefine((env, issue) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
+      issue.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'production needs JWT_SECRET of at least 32 bytes',
+      });
+    }
+    if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
+      issue.addIssue({
+        code: 'custom',
+        path: ['WECHAT_APPID'],
+        message: 'production needs WECHAT_APPID and WECHAT_SECRET (demo logins are refused in production)',
+      });
+    }
+    if (!env.MONGODB_URI) {
+      issue.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'production needs MONGODB_URI' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  /** No WeChat credentials: demo logins (`demo:<name>`) and sandbox payments. Never in production. */
+  demoMode: boolean;
+  dataDir: string;
+  toolsDir: string;
+  storefrontDir: string;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || 'env'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const resolve = (dir: string) => (path.isAbsolute(dir) ? dir : path.join(REPO_ROOT, dir));
+  const demoMode = !env.WECHAT_APPID;
+  return {
+    ...env,
+    demoMode,
+    dataDir: resolve(env.DATA_DIR),
+    toolsDir: resolve(env.TOOLS_DIR),
+    storefrontDir: resolve(env.STOREFRONT_DIR),
+    seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,40 @@
+import mongoose from 'mongoose';
+
+// Operator objects in filters ({ $ne: null } where a value was expected) are neutralised, and
+// unknown filter paths are dropped, so request data can never change the shape of a query.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5000, autoIndex: false });
+  await ensureIndexes();
+  return mongoose;
+}
+
+/** Models own their indexes; they are built before the first request so unique keys are enforced from the start. */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) {
+    await model.createCollection().catch(() => {});
+    await model.createIndexes();
+  }
+}
+
+export async function databaseIsReachable(timeoutMs = 1000): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (mongoose.connection.readyState !== 1 || !db) return false;
+  try {
+    await Promise.race([
+      db.command({ ping: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs)),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Marks an operator object written by our own code as safe under `sanitizeFilter`:
+ * `{ expiresAt: op({ $lt: now }) }`. Request data is never passed through this.
+ */
+export const op = <T extends object>(operators: T): T => mongoose.trusted(operators) as T;

@@ -1,0 +1,130 @@
+/** The chain every request passes: request id and log line, error mapping, security headers, JSON body. */
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import getRawBody from 'raw-body';
+import { AppError } from './errors';
+import type { Logger } from './logger';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    log: Logger;
+    /** Parsed JSON body (undefined when the request had none). */
+    body?: unknown;
+  }
+}
+
+/** First in the chain: maps every error to `{ error: { code, message, details } }`. */
+export function errorHandler() {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (caught) {
+      const error = toAppError(caught);
+      if (error.status >= 500) {
+        ctx.state.log?.error({ err: caught }, 'request failed');
+      }
+      ctx.status = error.status;
+      if (error.headers) ctx.set(error.headers);
+      ctx.body = {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
+      };
+    }
+  };
+}
+
+function toAppError(caught: unknown): AppError {
+  if (caught instanceof AppError) return caught;
+  // Errors raised by Koa / raw-body carry an HTTP status; only client errors are passed through.
+  const status = (caught as { status?: unknown })?.status;
+  if (status === 413) return new AppError('payload_too_large', 'payload_too_large', '请求内容过大（上限 1 MB）');
+  if (status === 400) return new AppError('bad_request', 'bad_request', '请求格式有误');
+  return new AppError('internal', 'internal_error', '服务器开小差了，请稍后重试');
+}
+
+export function requestContext(rootLog: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const incoming = ctx.get('X-Request-Id');
+    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = rootLog.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
+    }
+  };
+}
+
+export function securityHeaders() {
+  return async (ctx: Context, next: Next) => {
+    await next();
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set('X-Frame-Options', 'DENY');
+    if (!ctx.response.get('Content-Security-Policy')) {
+      ctx.set(
+        'Content-Security-Policy',
+        ctx.path.startsWith('/api/') && !ctx.path.startsWith('/api/docs')
+          ? "default-src 'none'; frame-ancestors 'none'"
+          : "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+      );
+    }
+    ctx.remove('X-Powered-By');
+  };
+}
+
+/**
+ * Reads a JSON body of at most 1 MB into ctx.state.body. Malformed JSON is a 400, a larger body a 413,
+ * a body that is not JSON a 415. Multipart uploads are left to the routes that take them.
+ */
+export function jsonBody() {
+  return async (ctx: Context, next: Next) => {
+    if (
+      !['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) ||
+      (!ctx.request.length && !ctx.get('Transfer-Encoding'))
+    ) {
+      return next();
+    }
+    if (ctx.is('multipart')) return next();
+    if (!ctx.is('application/json')) {
+      throw new AppError(
+        'unsupported_media_type',
+        'unsupported_media_type',
+        '请求体须为 JSON（Content-Type: application/json）',
+      );
+    }
+    let text: string;
+    try {
+      text = await getRawBody(ctx.req, { limit: BODY_LIMIT_BYTES, length: ctx.request.length, encoding: 'utf8' });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        throw new AppError('payload_too_large', 'payload_too_large', '请求内容过大（上限 1 MB）', {
+          limitBytes: BODY_LIMIT_BYTES,
+        });
+      }
+      throw new AppError('bad_request', 'unreadable_body', '请求体读取失败');
+    }
+    if (text.trim() === '') return next();
+    try {
+      ctx.state.body = JSON.parse(text);
+    } catch {
+      throw new AppError('bad_request', 'malformed_json', '请求体不是合法的 JSON');
+    }
+    return next();
+  };
+}
