@@ -5,7 +5,9 @@
 // build lacks (such a build panics at start).
 //
 // It listens on loopback only and exits when its standard input closes, so an engine can never
-// outlive the API process that started it.
+// outlive the API process that started it. Clients are served through a proxy that runs one command
+// at a time, because FerretDB 1.x does not make conditional single-document updates atomic
+// (serialize.go explains).
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -43,8 +46,10 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	// FerretDB itself listens on a private loopback port; clients reach it through the proxy that
+	// serializes commands (see serialize.go).
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dataDir + "/",
@@ -62,7 +67,22 @@ func main() {
 		}()
 	}
 
-	fmt.Fprintf(os.Stdout, "ready %s\n", f.MongoDBURI())
+	upstream, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		fail("cannot read FerretDB's address: %v", err)
+	}
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fail("cannot listen on %s: %v", *listen, err)
+	}
+	proxy := &serializingProxy{upstream: upstream.Host}
+	go proxy.serve(listener)
+	go func() {
+		<-ctx.Done()
+		listener.Close()
+	}()
+
+	fmt.Fprintf(os.Stdout, "ready mongodb://%s/\n", *listen)
 	if err := f.Run(ctx); err != nil {
 		fail("FerretDB stopped: %v", err)
 	}

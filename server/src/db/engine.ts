@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -133,7 +133,7 @@ export async function ensureFerretDbBinary(toolsDir: string, note: (line: string
 }
 
 async function sourceFingerprint(): Promise<string> {
-  const files = ['main.go', 'go.mod', 'go.sum'];
+  const files = (await readdir(FERRETDB_SOURCE)).filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum').sort();
   const contents = await Promise.all(files.map((file) => readFile(path.join(FERRETDB_SOURCE, file), 'utf8')));
   const { createHash } = await import('node:crypto');
   return createHash('sha256').update(contents.join('\0')).digest('hex');

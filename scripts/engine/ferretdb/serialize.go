@@ -1,0 +1,141 @@
+package main
+
+// FerretDB 1.x executes findAndModify and update as "query, then replace by _id" with no
+// concurrency control (internal/handler/msg_findandmodify.go), so two concurrent conditional
+// updates can both pass their guard and one update is lost: observed here as 50 of 50 guarded
+// decrements of a stock of 10 "succeeding". MongoDB makes every single-document write atomic; the
+// mall's stock, points and seat rules depend on exactly that.
+//
+// This proxy restores it for the embedded engine: it sits in front of FerretDB and forwards one
+// command at a time (OP_MSG request → its reply), so no two commands interleave. Handshakes
+// (hello/isMaster, which may block awaiting topology changes) pass without the lock.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"sync"
+)
+
+const (
+	opMsg        = 2013
+	moreToCome   = 1 << 1
+	headerLength = 16
+	maxMessage   = 48 * 1024 * 1024
+)
+
+type serializingProxy struct {
+	upstream string
+	mu       sync.Mutex
+}
+
+func (p *serializingProxy) serve(listener net.Listener) {
+	for {
+		client, err := listener.Accept()
+		if err != nil {
+			return
+		}
+		go p.handle(client)
+	}
+}
+
+func (p *serializingProxy) handle(client net.Conn) {
+	defer client.Close()
+	upstream, err := net.Dial("tcp", p.upstream)
+	if err != nil {
+		return
+	}
+	defer upstream.Close()
+	for {
+		request, err := readMessage(client)
+		if err != nil {
+			return
+		}
+		exclusive := needsLock(request)
+		if exclusive {
+			p.mu.Lock()
+		}
+		err = p.roundTrip(client, upstream, request)
+		if exclusive {
+			p.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *serializingProxy) roundTrip(client, upstream net.Conn, request []byte) error {
+	if _, err := upstream.Write(request); err != nil {
+		return err
+	}
+	if isOpMsg(request) && flags(request)&moreToCome != 0 {
+		return nil // fire-and-forget write: no reply comes
+	}
+	for {
+		reply, err := readMessage(upstream)
+		if err != nil {
+			return err
+		}
+		if _, err := client.Write(reply); err != nil {
+			return err
+		}
+		if !isOpMsg(reply) || flags(reply)&moreToCome == 0 {
+			return nil
+		}
+	}
+}
+
+func readMessage(r io.Reader) ([]byte, error) {
+	header := make([]byte, headerLength)
+	if _, err := io.ReadFull(r, header); err != nil {
+		return nil, err
+	}
+	length := int(int32(binary.LittleEndian.Uint32(header)))
+	if length < headerLength || length > maxMessage {
+		return nil, errors.New("bad message length")
+	}
+	message := make([]byte, length)
+	copy(message, header)
+	if _, err := io.ReadFull(r, message[headerLength:]); err != nil {
+		return nil, err
+	}
+	return message, nil
+}
+
+func isOpMsg(message []byte) bool {
+	return int32(binary.LittleEndian.Uint32(message[12:16])) == opMsg
+}
+
+func flags(message []byte) uint32 {
+	if len(message) < headerLength+4 {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(message[16:20])
+}
+
+// needsLock: every OP_MSG command except the handshake ones. Legacy opcodes are only used for the
+// initial handshake by current drivers.
+func needsLock(message []byte) bool {
+	if !isOpMsg(message) || len(message) < headerLength+4+1+4+1 {
+		return false
+	}
+	// flagBits, then section kind 0 (the command body): int32 length, then the first element:
+	// type byte and the command name as a C string.
+	body := message[headerLength+4:]
+	if body[0] != 0 {
+		return true
+	}
+	element := body[1+4:]
+	name := element[1:]
+	if end := bytes.IndexByte(name, 0); end >= 0 {
+		name = name[:end]
+	}
+	switch string(name) {
+	case "hello", "isMaster", "ismaster":
+		return false
+	}
+	return true
+}
