@@ -42,6 +42,16 @@ const EnvSchema = z
     WECHAT_SECRET: z.string().optional(),
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
 
+    WECHATPAY_API_BASE: z.string().url().default('https://api.mch.weixin.qq.com'),
+    WECHATPAY_MCHID: z.string().optional(),
+    WECHATPAY_MCH_SERIAL: z.string().optional(),
+    WECHATPAY_PRIVATE_KEY_FILE: z.string().optional(),
+    WECHATPAY_APIV3_KEY: z.string().length(32, 'the APIv3 key is 32 characters').optional(),
+    WECHATPAY_PLATFORM_SERIAL: z.string().optional(),
+    WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: z.string().optional(),
+    ORDER_PAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    ORDER_AUTO_COMPLETE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+
     ADMIN_USERNAME: z
       .string()
       .regex(/^[a-z0-9_.-]{3,32}$/)
@@ -72,6 +82,9 @@ const EnvSchema = z
         path: ['WECHAT_APPID'],
         message: 'production needs WECHAT_APPID and WECHAT_SECRET (demo logins are refused in production)',
       });
+    }
+    for (const key of ['WECHATPAY_MCHID', 'WECHATPAY_MCH_SERIAL', 'WECHATPAY_PRIVATE_KEY_FILE', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_SERIAL', 'WECHATPAY_PLATFORM_PUBLIC_KEY_FILE', 'PUBLIC_URL'] as const) {
+      if (!env[key]) issue.addIssue({ code: 'custom', path: [key], message: `production needs ${key} (WeChat Pay)` });
     }
     if (!env.MONGODB_URI) {
       issue.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'production needs MONGODB_URI' });

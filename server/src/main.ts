@@ -9,6 +9,11 @@ import { DataDirInUseError, lockDataDir } from './db/data-dir-lock';
 import { startEngine } from './db/engine';
 import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
+import { orderJobs } from './modules/orders/orders.jobs';
+import { loadOrCreateSandboxKeys } from './adapters/wechatpay-sandbox';
+import type { PaymentSetup } from './app';
+import type { Config } from './config';
+import { readFile } from 'node:fs/promises';
 import { startScheduler } from './jobs/scheduler';
 import { resolveJwtSecret } from './secrets';
 import { seedDemoData } from './seed/demo';
@@ -34,13 +39,16 @@ async function main() {
   stopSteps.unshift(() => mongoose.disconnect());
 
   const { secret } = await resolveJwtSecret(config);
-  const deps = { config, jwtSecret: secret, engine: engine.kind, log };
+  const runtime = { baseUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` };
+  const deps = { config, jwtSecret: secret, engine: engine.kind, log, payment: await paymentSetup(config), runtime };
   const services = createServices(deps);
   const { app } = buildApp(deps, services);
 
   const admin = await bootstrapAdmin(config, services.admins);
   const seed = config.seedDemo ? await seedDemoData(services) : { seeded: [] };
-  const scheduler = config.JOBS_ENABLED ? startScheduler(housekeepingJobs(services), log) : undefined;
+  const scheduler = config.JOBS_ENABLED
+    ? startScheduler([...housekeepingJobs(services), ...orderJobs(services.orders, services.payments)], log)
+    : undefined;
   if (scheduler) stopSteps.unshift(() => scheduler.stop());
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -51,6 +59,7 @@ async function main() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = config.PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  runtime.baseUrl = base;
 
   say('');
   say('Siyu Mall is running');
@@ -87,6 +96,20 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Demo mode pays through the local sandbox (keys kept in DATA_DIR); otherwise the merchant's real credentials. */
+async function paymentSetup(config: Config): Promise<PaymentSetup> {
+  if (config.demoMode || !config.WECHATPAY_MCHID) return { mode: 'sandbox', keys: await loadOrCreateSandboxKeys(config.dataDir) };
+  return {
+    mode: 'wechat',
+    mchid: config.WECHATPAY_MCHID,
+    merchantSerial: config.WECHATPAY_MCH_SERIAL!,
+    merchantPrivateKeyPem: await readFile(config.WECHATPAY_PRIVATE_KEY_FILE!, 'utf8'),
+    apiV3Key: config.WECHATPAY_APIV3_KEY!,
+    platformSerial: config.WECHATPAY_PLATFORM_SERIAL!,
+    platformPublicKeyPem: await readFile(config.WECHATPAY_PLATFORM_PUBLIC_KEY_FILE!, 'utf8'),
+  };
 }
 
 main().catch((error) => {

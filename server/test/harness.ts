@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { afterAll, inject } from 'vitest';
+import { generateSandboxKeys, type SandboxKeys } from '../src/adapters/wechatpay-sandbox';
 import { buildApp, createServices, type Services } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connection';
@@ -39,6 +40,8 @@ export interface RequestOptions {
 }
 
 let connected: Promise<void> | undefined;
+/** RSA key generation takes a moment: one sandbox key set per test file. */
+let sandboxKeys: SandboxKeys | undefined;
 
 async function connectOnce(): Promise<void> {
   connected ??= (async () => {
@@ -65,17 +68,22 @@ export async function startTestMall(env: Record<string, string> = {}): Promise<T
     LOGIN_RATE_PER_IDENTITY_PER_MINUTE: '100000',
     ...env,
   });
+  sandboxKeys ??= generateSandboxKeys();
+  const runtime = { baseUrl: '' };
   const deps = {
     config,
     jwtSecret: config.JWT_SECRET!,
     engine: inject('engineKind') as EngineKind,
-    log: createLogger('silent'),
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    payment: { mode: 'sandbox' as const, keys: sandboxKeys },
+    runtime,
   };
   const services = createServices(deps);
   const { app } = buildApp(deps, services);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  runtime.baseUrl = baseUrl;
 
   const api: TestMall['api'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };

@@ -13,6 +13,8 @@ declare module 'koa' {
     log: Logger;
     /** Parsed JSON body (undefined when the request had none). */
     body?: unknown;
+    /** The body exactly as received, for routes that verify signatures over it. */
+    rawBody?: string;
   }
 }
 
@@ -119,6 +121,7 @@ export function jsonBody() {
       }
       throw new AppError('bad_request', 'unreadable_body', '请求体读取失败');
     }
+    ctx.state.rawBody = text;
     if (text.trim() === '') return next();
     try {
       ctx.state.body = JSON.parse(text);

@@ -29,6 +29,8 @@ export interface Caller {
   requestId: string;
   idempotencyKey?: string;
   log: Logger;
+  /** Only for routes declared `rawBody: true`: the body as received and the request headers. */
+  raw?: { body: string; headers: Record<string, string | undefined> };
 }
 
 type Schema = z.ZodType | undefined;
@@ -56,6 +58,8 @@ export interface RouteDef<
   status?: number;
   /** An `Idempotency-Key` header is required (8–128 chars). */
   idempotent?: boolean;
+  /** The route verifies a signature over the exact body (webhooks): it gets `caller.raw` instead of `body`. */
+  rawBody?: boolean;
   /** Extra documented error answers, e.g. `{ 409: '库存不足' }`. */
   errors?: Record<number, string>;
   handler: (input: { body: Parsed<B>; query: Parsed<Q>; params: Parsed<P>; caller: Caller }) => Promise<Returned<R>>;
@@ -126,7 +130,9 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: A
       const params = route.params ? parseOrThrow(route.params, ctx.params, 'params') : undefined;
       const query = route.query ? parseOrThrow(route.query, queryObject(ctx), 'query') : undefined;
       let body: unknown;
-      if (route.body) {
+      if (route.rawBody) {
+        caller.raw = { body: ctx.state.rawBody ?? '', headers: ctx.headers as Record<string, string | undefined> };
+      } else if (route.body) {
         body = parseOrThrow(route.body, ctx.state.body ?? {}, 'body');
       } else if (
         ctx.state.body !== undefined &&
