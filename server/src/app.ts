@@ -3,32 +3,99 @@
  * parsing, docs, the store and admin routers, and the storefront. No I/O happens here; main.ts
  * connects the database and starts listening.
  */
+
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import path from 'node:path';
 import cors from '@koa/cors';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { z } from 'zod';
 import { WechatClient } from './adapters/wechat';
+import { WechatPayClient } from './adapters/wechatpay';
+import { createWechatPaySandbox, type SandboxKeys } from './adapters/wechatpay-sandbox';
 import type { Config } from './config';
 import { databaseIsReachable } from './db/connection';
 import type { EngineKind } from './db/engine';
 import { AppError } from './http/errors';
 import type { Logger } from './http/logger';
-import { errorHandler, jsonBody, requestContext, securityHeaders } from './http/middleware';
+import { errorHandler, jsonBody, methodOverride, requestContext, securityHeaders } from './http/middleware';
 import { type AnyRoute, buildOpenApi, defineRoute, mountRoutes } from './http/route';
 import { apiDocs, storefront } from './http/storefront';
+import { addressesRoutes } from './modules/addresses/addresses.routes';
+import { createAddressesService } from './modules/addresses/addresses.service';
 import { adminsRoutes } from './modules/admins/admins.routes';
 import { createAdminsService } from './modules/admins/admins.service';
+import { cartRoutes } from './modules/cart/cart.routes';
+import { createCartService } from './modules/cart/cart.service';
+import { catalogAdminRoutes, catalogStoreRoutes } from './modules/catalog/catalog.routes';
+import { createCatalogService } from './modules/catalog/catalog.service';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
 import { TokenSigner } from './modules/identity/tokens';
+import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
+import { createMembershipService } from './modules/membership/membership.service';
+import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
+import { createOrdersService, listOrdersForAdmin } from './modules/orders/orders.service';
+import { createPaymentsService } from './modules/payments/payments.service';
+import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
+import { createPointsService } from './modules/points/points.service';
+import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes';
+import { createTasksService } from './modules/tasks/tasks.service';
+import { uploadsRouter } from './modules/uploads/uploads.routes';
+import { createUploadsService } from './modules/uploads/uploads.service';
 
 export interface AppDeps {
   config: Config;
   jwtSecret: string;
   engine: EngineKind;
   log: Logger;
+  /** WeChat Pay credentials: the merchant's in production, the sandbox's own in demo mode. */
+  payment: PaymentSetup;
+  /** Where this server is reachable (set once it listens): notify URLs and the demo sandbox derive from it. */
+  runtime: { baseUrl: string };
 }
+
+export type PaymentSetup =
+  | { mode: 'sandbox'; keys: SandboxKeys }
+  | {
+      mode: 'wechat';
+      mchid: string;
+      merchantSerial: string;
+      merchantPrivateKeyPem: string;
+      apiV3Key: string;
+      platformSerial: string;
+      platformPublicKeyPem: string;
+    };
+
+function wechatPayClient(deps: AppDeps): WechatPayClient {
+  const notifyUrl = () => `${deps.runtime.baseUrl}/api/payments/wechatpay/notify`;
+  const setup = deps.payment;
+  if (setup.mode === 'sandbox') {
+    return new WechatPayClient({
+      baseUrl: () => `${deps.runtime.baseUrl}${SANDBOX_PREFIX}`,
+      appid: setup.keys.appid,
+      mchid: setup.keys.mchid,
+      merchantSerial: setup.keys.merchantSerial,
+      merchantPrivateKey: createPrivateKey(setup.keys.merchantPrivateKeyPem),
+      platformKeys: new Map([[setup.keys.platformSerial, createPublicKey(setup.keys.platformPublicKeyPem)]]),
+      apiV3Key: setup.keys.apiV3Key,
+      notifyUrl,
+    });
+  }
+  return new WechatPayClient({
+    baseUrl: () => deps.config.WECHATPAY_API_BASE,
+    appid: deps.config.WECHAT_APPID!,
+    mchid: setup.mchid,
+    merchantSerial: setup.merchantSerial,
+    merchantPrivateKey: createPrivateKey(setup.merchantPrivateKeyPem),
+    platformKeys: new Map([[setup.platformSerial, createPublicKey(setup.platformPublicKeyPem)]]),
+    apiV3Key: setup.apiV3Key,
+    notifyUrl,
+  });
+}
+
+export const SANDBOX_PREFIX = '/sandbox/wechatpay';
 
 export function createServices(deps: AppDeps) {
   const { config } = deps;
@@ -42,9 +109,55 @@ export function createServices(deps: AppDeps) {
     ...(wechat ? { wechat } : {}),
     signer,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    onMemberCreated: (member) => membership.onMemberCreated(member),
   });
   const admins = createAdminsService({ signer });
-  return { signer, wechat, identity, admins };
+  const points = createPointsService();
+  const uploads = createUploadsService({
+    dir: path.join(config.dataDir, 'uploads'),
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+  });
+  const tasks = createTasksService({ points, uploads });
+  const membership = createMembershipService({ points, tasks });
+  const catalog = createCatalogService({ benefitsFor: (tier) => membership.benefitsFor(tier) });
+  const cart = createCartService({ catalog });
+  const addresses = createAddressesService();
+  const orderPoints = points;
+  const wechatPay = wechatPayClient(deps);
+  const sandbox =
+    deps.payment.mode === 'sandbox' ? createWechatPaySandbox(deps.payment.keys, { prefix: SANDBOX_PREFIX }) : undefined;
+  const orders = createOrdersService({
+    catalog,
+    addresses,
+    membership,
+    points: orderPoints,
+    cart,
+    payMinutes: config.ORDER_PAY_MINUTES,
+    autoCompleteDays: config.ORDER_AUTO_COMPLETE_DAYS,
+  });
+  const payments = createPaymentsService({
+    wechatPay,
+    orders,
+    log: deps.log,
+    ...(sandbox ? { sandboxBaseUrl: () => `${deps.runtime.baseUrl}${SANDBOX_PREFIX}` } : {}),
+  });
+  return {
+    signer,
+    wechat,
+    identity,
+    admins,
+    catalog,
+    cart,
+    addresses,
+    points,
+    uploads,
+    tasks,
+    membership,
+    wechatPay,
+    sandbox,
+    orders,
+    payments,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -73,8 +186,25 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       return { status: 'ok' as const, engine: deps.engine };
     },
   });
-  const storeRoutes: AnyRoute[] = [healthRoute, ...identityRoutes(services.identity, limits)];
-  const adminRoutes: AnyRoute[] = [...adminsRoutes(services.admins, limits)];
+  const storeRoutes: AnyRoute[] = [
+    healthRoute,
+    ...identityRoutes(services.identity, limits),
+    ...catalogStoreRoutes(services.catalog),
+    ...cartRoutes(services.cart),
+    ...addressesRoutes(services.addresses),
+    ...orderRoutes(services.orders, services.payments),
+    ...membershipStoreRoutes(services.membership),
+    ...pointsStoreRoutes(services.points),
+    ...tasksStoreRoutes(services.tasks),
+  ];
+  const adminRoutes: AnyRoute[] = [
+    ...adminsRoutes(services.admins, limits),
+    ...catalogAdminRoutes(services.catalog),
+    ...adminOrderRoutes(services.orders, services.payments, { listOrders: listOrdersForAdmin }),
+    ...membershipAdminRoutes(services.membership),
+    ...pointsAdminRoutes(services.points),
+    ...tasksAdminRoutes(services.tasks),
+  ];
 
   const authenticator = createAuthenticator(services.signer);
   const store = new Router({ prefix: '/api' });
@@ -105,7 +235,10 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     }),
   );
   app.use(apiDocs(openApiDocument));
+  if (services.sandbox) app.use(services.sandbox.middleware());
+  app.use(methodOverride());
   app.use(jsonBody());
+  app.use(uploadsRouter(services.uploads, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());
   app.use(async (ctx, next) => {

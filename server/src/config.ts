@@ -83,7 +83,15 @@ const EnvSchema = z
         message: 'production needs WECHAT_APPID and WECHAT_SECRET (demo logins are refused in production)',
       });
     }
-    for (const key of ['WECHATPAY_MCHID', 'WECHATPAY_MCH_SERIAL', 'WECHATPAY_PRIVATE_KEY_FILE', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_SERIAL', 'WECHATPAY_PLATFORM_PUBLIC_KEY_FILE', 'PUBLIC_URL'] as const) {
+    for (const key of [
+      'WECHATPAY_MCHID',
+      'WECHATPAY_MCH_SERIAL',
+      'WECHATPAY_PRIVATE_KEY_FILE',
+      'WECHATPAY_APIV3_KEY',
+      'WECHATPAY_PLATFORM_SERIAL',
+      'WECHATPAY_PLATFORM_PUBLIC_KEY_FILE',
+      'PUBLIC_URL',
+    ] as const) {
       if (!env[key]) issue.addIssue({ code: 'custom', path: [key], message: `production needs ${key} (WeChat Pay)` });
     }
     if (!env.MONGODB_URI) {

@@ -1,20 +1,21 @@
 /** Start: config → DATA_DIR lock → engine → database → app → seed → jobs → listen; graceful stop on SIGINT/SIGTERM. */
+
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
+import { loadOrCreateSandboxKeys } from './adapters/wechatpay-sandbox';
+import type { PaymentSetup } from './app';
 import { buildApp, createServices } from './app';
 import { bootstrapAdmin } from './bootstrap-admin';
+import type { Config } from './config';
 import { ConfigError, loadConfig } from './config';
 import { connectDatabase } from './db/connection';
 import { DataDirInUseError, lockDataDir } from './db/data-dir-lock';
 import { startEngine } from './db/engine';
 import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
-import { orderJobs } from './modules/orders/orders.jobs';
-import { loadOrCreateSandboxKeys } from './adapters/wechatpay-sandbox';
-import type { PaymentSetup } from './app';
-import type { Config } from './config';
-import { readFile } from 'node:fs/promises';
 import { startScheduler } from './jobs/scheduler';
+import { orderJobs } from './modules/orders/orders.jobs';
 import { resolveJwtSecret } from './secrets';
 import { seedDemoData } from './seed/demo';
 
@@ -100,7 +101,8 @@ async function main() {
 
 /** Demo mode pays through the local sandbox (keys kept in DATA_DIR); otherwise the merchant's real credentials. */
 async function paymentSetup(config: Config): Promise<PaymentSetup> {
-  if (config.demoMode || !config.WECHATPAY_MCHID) return { mode: 'sandbox', keys: await loadOrCreateSandboxKeys(config.dataDir) };
+  if (config.demoMode || !config.WECHATPAY_MCHID)
+    return { mode: 'sandbox', keys: await loadOrCreateSandboxKeys(config.dataDir) };
   return {
     mode: 'wechat',
     mchid: config.WECHATPAY_MCHID,

@@ -164,3 +164,21 @@ describe('API docs', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('the mini-program’s method override', () => {
+  it('POST with X-HTTP-Method-Override: PATCH is a PATCH (wx.request has no PATCH); a GET cannot be overridden', async () => {
+    const member = await mall.loginMember();
+    const patched = await mall.api('POST', '/api/me', {
+      token: member.token,
+      headers: { 'X-HTTP-Method-Override': 'PATCH' },
+      body: { nickname: '小程序改名' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.nickname).toBe('小程序改名');
+    const sneaky = await mall.api('GET', '/api/me', {
+      token: member.token,
+      headers: { 'X-HTTP-Method-Override': 'DELETE' },
+    });
+    expect(sneaky.status).toBe(200);
+  });
+});

@@ -8,7 +8,10 @@ import { op } from '../src/db/connection';
 import { nextSequence } from '../src/db/sequence';
 import { startTestMall } from './harness';
 
-const Counter = mongoose.model('ProbeCounter', new Schema({ _id: String, n: Number }, { collection: 'probe_counters' }));
+const Counter = mongoose.model(
+  'ProbeCounter',
+  new Schema({ _id: String, n: Number }, { collection: 'probe_counters' }),
+);
 
 beforeAll(async () => {
   await startTestMall();
@@ -24,7 +27,9 @@ describe('engine atomicity', () => {
   it('50 concurrent guarded decrements of 10 units: exactly 10 succeed and the count never goes negative', async () => {
     await Counter.create({ _id: 'stock', n: 10 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => Counter.findOneAndUpdate({ _id: 'stock', n: op({ $gte: 1 }) }, { $inc: { n: -1 } }, { new: true }).lean()),
+      Array.from({ length: 50 }, () =>
+        Counter.findOneAndUpdate({ _id: 'stock', n: op({ $gte: 1 }) }, { $inc: { n: -1 } }, { new: true }).lean(),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(10);
     expect((await Counter.findById('stock').lean())?.n).toBe(0);
@@ -32,7 +37,9 @@ describe('engine atomicity', () => {
 
   it('50 concurrent updateOne guarded decrements: exactly 10 modify', async () => {
     await Counter.create({ _id: 'stock2', n: 10 });
-    const results = await Promise.all(Array.from({ length: 50 }, () => Counter.updateOne({ _id: 'stock2', n: op({ $gte: 1 }) }, { $inc: { n: -1 } })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => Counter.updateOne({ _id: 'stock2', n: op({ $gte: 1 }) }, { $inc: { n: -1 } })),
+    );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(10);
     expect((await Counter.findById('stock2').lean())?.n).toBe(0);
   });

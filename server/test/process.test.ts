@@ -74,7 +74,7 @@ describe('npm start, as a process', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'demo:persistent' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
 
     const second = startApi({ ...env, PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
@@ -90,7 +90,7 @@ describe('npm start, as a process', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'demo:persistent' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(again.member.id).toBe(login.member.id);
     expect(again.member.memberNo).toBe(login.member.memberNo);
     // A token issued before the restart still works: the generated secret is kept in DATA_DIR.

@@ -11,7 +11,9 @@ export const ORDER_STATUS_TEXT = {
   refunded: '已退款',
 } as const;
 export type VisibleOrderStatus = keyof typeof ORDER_STATUS_TEXT;
-export const VisibleOrderStatusSchema = z.enum(Object.keys(ORDER_STATUS_TEXT) as [VisibleOrderStatus, ...VisibleOrderStatus[]]);
+export const VisibleOrderStatusSchema = z.enum(
+  Object.keys(ORDER_STATUS_TEXT) as [VisibleOrderStatus, ...VisibleOrderStatus[]],
+);
 
 const ObjectIdText = z.string().regex(/^[a-f0-9]{24}$/, 'not an id');
 
@@ -71,7 +73,13 @@ export const OrderPreviewSchema = z.object({
   pointsBalance: z.number().int(),
   maxPointsUsable: z.number().int(),
   /** Human-readable breakdown lines, in order, as the checkout shows them. */
-  breakdown: z.array(z.object({ label: z.string(), amount: z.number().int(), kind: z.enum(['items', 'discount', 'shipping', 'points', 'payable', 'earn']) })),
+  breakdown: z.array(
+    z.object({
+      label: z.string(),
+      amount: z.number().int(),
+      kind: z.enum(['items', 'discount', 'shipping', 'points', 'payable', 'earn']),
+    }),
+  ),
 });
 export type OrderPreview = z.infer<typeof OrderPreviewSchema>;
 
@@ -101,7 +109,14 @@ export const OrderViewSchema = z.object({
   completedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   cancelReason: z.string().nullable(),
-  refund: z.object({ amount: z.number().int(), reason: z.string(), requestedAt: z.string(), refundedAt: z.string().nullable() }).nullable(),
+  refund: z
+    .object({
+      amount: z.number().int(),
+      reason: z.string(),
+      requestedAt: z.string(),
+      refundedAt: z.string().nullable(),
+    })
+    .nullable(),
   /** What the member can do now. */
   actions: z.array(z.enum(['pay', 'cancel', 'confirm'])),
 });
@@ -119,7 +134,13 @@ export const PayParamsSchema = z.object({
   orderNo: z.string(),
   payable: z.number().int(),
   /** Pass to Taro.requestPayment as is. */
-  payParams: z.object({ timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }),
+  payParams: z.object({
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string(),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  }),
   /** Demo mode only: the sandbox cashier that stands in for WeChat's payment sheet. */
   sandbox: z.object({ confirmUrl: z.string() }).optional(),
 });

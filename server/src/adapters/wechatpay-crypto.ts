@@ -34,16 +34,30 @@ export interface EncryptedResource {
   original_type: string;
 }
 
-export function encryptResource(plaintext: string, apiV3Key: string, associatedData: string, originalType: string): EncryptedResource {
+export function encryptResource(
+  plaintext: string,
+  apiV3Key: string,
+  associatedData: string,
+  originalType: string,
+): EncryptedResource {
   const iv = randomBytes(6).toString('hex'); // 12 ASCII characters, as WeChat Pay sends
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(iv, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const encrypted = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: encrypted.toString('base64'), associated_data: associatedData, nonce: iv, original_type: originalType };
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: encrypted.toString('base64'),
+    associated_data: associatedData,
+    nonce: iv,
+    original_type: originalType,
+  };
 }
 
 /** Throws when the ciphertext, nonce or associated data were tampered with (GCM authentication). */
-export function decryptResource(resource: { ciphertext: string; associated_data?: string; nonce: string }, apiV3Key: string): string {
+export function decryptResource(
+  resource: { ciphertext: string; associated_data?: string; nonce: string },
+  apiV3Key: string,
+): string {
   const data = Buffer.from(resource.ciphertext, 'base64');
   if (data.length < 17) throw new Error('ciphertext too short');
   const decipher = createDecipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(resource.nonce, 'utf8'));
@@ -65,7 +79,10 @@ export function merchantAuthorization(input: {
 }): string {
   const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000));
   const nonceStr = input.nonceStr ?? nonce();
-  const signature = rsaSign(signatureMessage(input.method.toUpperCase(), input.pathWithQuery, timestamp, nonceStr, input.body), input.privateKey);
+  const signature = rsaSign(
+    signatureMessage(input.method.toUpperCase(), input.pathWithQuery, timestamp, nonceStr, input.body),
+    input.privateKey,
+  );
   return `WECHATPAY2-SHA256-RSA2048 mchid="${input.mchid}",nonce_str="${nonceStr}",signature="${signature}",timestamp="${timestamp}",serial_no="${input.serialNo}"`;
 }
 
@@ -78,7 +95,12 @@ export function parseAuthorization(header: string): Record<string, string> | und
 }
 
 /** Headers WeChat Pay signs its answers and notifications with. */
-export function platformSignatureHeaders(body: string, privateKey: KeyObject, serial: string, timestamp = Math.floor(Date.now() / 1000)) {
+export function platformSignatureHeaders(
+  body: string,
+  privateKey: KeyObject,
+  serial: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
   const nonceStr = nonce();
   return {
     'Wechatpay-Timestamp': String(timestamp),

@@ -5,7 +5,7 @@
  * production code path end to end. Demo mode mounts it at /sandbox/wechatpay; the H5 cashier's
  * "pay" button calls its `POST /pay/:prepayId/confirm`, the stand-in for WeChat's payment sheet.
  */
-import { generateKeyPairSync, type KeyObject, randomBytes, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context, Next } from 'koa';
@@ -80,7 +80,10 @@ export interface WechatPaySandbox {
   /** Sends the transaction notification for a paid trade again (WeChat repeats notifications). */
   redeliver(outTradeNo: string): Promise<number>;
   /** Builds (without sending) a signed, encrypted notification: for tests of tampering. */
-  buildTransactionNotification(outTradeNo: string, overrides?: { amount?: number; timestamp?: number }): { headers: Record<string, string>; body: string };
+  buildTransactionNotification(
+    outTradeNo: string,
+    overrides?: { amount?: number; timestamp?: number },
+  ): { headers: Record<string, string>; body: string };
   trade(outTradeNo: string): SandboxTrade | undefined;
   /** Lets outgoing notifications be awaited (tests). */
   settled(): Promise<void>;
@@ -127,14 +130,25 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
       summary: eventType === 'TRANSACTION.SUCCESS' ? '支付成功' : '退款成功',
       resource: encryptResource(JSON.stringify(resource), keys.apiV3Key, originalType, originalType),
     });
-    return { headers: { 'content-type': 'application/json', ...platformSignatureHeaders(body, platformPrivate, keys.platformSerial, timestamp) }, body };
+    return {
+      headers: {
+        'content-type': 'application/json',
+        ...platformSignatureHeaders(body, platformPrivate, keys.platformSerial, timestamp),
+      },
+      body,
+    };
   }
 
   async function deliver(url: string, message: { headers: Record<string, string>; body: string }): Promise<number> {
     // Like WeChat Pay, try again when the merchant does not acknowledge (a few quick retries here).
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const response = await fetch(url, { method: 'POST', headers: message.headers, body: message.body, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: message.headers,
+          body: message.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         if (response.ok) return response.status;
         if (response.status < 500) return response.status;
       } catch {
@@ -145,13 +159,15 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     return 0;
   }
 
-  function reply(ctx: Context, status: number, payload?: unknown) {
+  /** Answers like WeChat Pay, signed with the platform key; true = handled. */
+  function reply(ctx: Context, status: number, payload?: unknown): true {
     ctx.status = status;
-    if (payload === undefined) return;
+    if (payload === undefined) return true;
     const body = JSON.stringify(payload);
     ctx.set(platformSignatureHeaders(body, platformPrivate, keys.platformSerial));
     ctx.type = 'application/json';
     ctx.body = body;
+    return true;
   }
 
   async function readBody(ctx: Context): Promise<string> {
@@ -175,7 +191,7 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     const confirm = /^\/pay\/([A-Za-z0-9_]+)\/confirm$/.exec(route);
     if (confirm && ctx.method === 'POST') {
       const outTradeNo = byPrepay.get(confirm[1]!);
-      if (!outTradeNo) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '预支付交易不存在' }), true;
+      if (!outTradeNo) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '预支付交易不存在' });
       const result = await sandbox.confirmPayment(confirm[1]!);
       reply(ctx, 200, { out_trade_no: result.outTradeNo, notify_status: result.notifyStatus });
       return true;
@@ -191,13 +207,14 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     if (route === '/v3/pay/transactions/jsapi' && ctx.method === 'POST') {
       const existing = trades.get(payload.out_trade_no);
       if (existing) {
-        if (existing.amount !== payload.amount?.total) return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '订单号重复且金额不同' }), true;
-        if (existing.state === 'SUCCESS') return reply(ctx, 400, { code: 'ORDERPAID', message: '该订单已支付' }), true;
+        if (existing.amount !== payload.amount?.total)
+          return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '订单号重复且金额不同' });
+        if (existing.state === 'SUCCESS') return reply(ctx, 400, { code: 'ORDERPAID', message: '该订单已支付' });
         reply(ctx, 200, { prepay_id: existing.prepayId });
         return true;
       }
       if (payload.appid !== keys.appid || !Number.isInteger(payload.amount?.total) || payload.amount.total < 1) {
-        return reply(ctx, 400, { code: 'PARAM_ERROR', message: '参数错误' }), true;
+        return reply(ctx, 400, { code: 'PARAM_ERROR', message: '参数错误' });
       }
       const prepayId = `wx${Date.now()}${String(++counter).padStart(6, '0')}`;
       trades.set(payload.out_trade_no, {
@@ -217,28 +234,47 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     const query = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(route);
     if (query && ctx.method === 'GET') {
       const trade = trades.get(decodeURIComponent(query[1]!));
-      if (!trade) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }), true;
-      reply(ctx, 200, trade.state === 'SUCCESS' || trade.state === 'REFUND' ? transactionResource(trade) : { out_trade_no: trade.outTradeNo, trade_state: trade.state, amount: { total: trade.amount, currency: 'CNY' } });
+      if (!trade) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
+      reply(
+        ctx,
+        200,
+        trade.state === 'SUCCESS' || trade.state === 'REFUND'
+          ? transactionResource(trade)
+          : {
+              out_trade_no: trade.outTradeNo,
+              trade_state: trade.state,
+              amount: { total: trade.amount, currency: 'CNY' },
+            },
+      );
       return true;
     }
     const close = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(route);
     if (close && ctx.method === 'POST') {
       const trade = trades.get(decodeURIComponent(close[1]!));
-      if (trade?.state === 'SUCCESS') return reply(ctx, 400, { code: 'ORDERPAID', message: '订单已支付' }), true;
+      if (trade?.state === 'SUCCESS') return reply(ctx, 400, { code: 'ORDERPAID', message: '订单已支付' });
       if (trade) trade.state = 'CLOSED';
       reply(ctx, 204);
       return true;
     }
     if (route === '/v3/refund/domestic/refunds' && ctx.method === 'POST') {
       const trade = trades.get(payload.out_trade_no);
-      if (!trade || (trade.state !== 'SUCCESS' && trade.state !== 'REFUND')) return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '订单未支付' }), true;
+      if (!trade || (trade.state !== 'SUCCESS' && trade.state !== 'REFUND'))
+        return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '订单未支付' });
       const already = trade.refunds.get(payload.out_refund_no);
       if (!already) {
         const refunded = [...trade.refunds.values()].reduce((sum, r) => sum + r.amount, 0);
-        if (!Number.isInteger(payload.amount?.refund) || payload.amount.refund < 1 || refunded + payload.amount.refund > trade.amount) {
-          return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '退款金额超过可退金额' }), true;
+        if (
+          !Number.isInteger(payload.amount?.refund) ||
+          payload.amount.refund < 1 ||
+          refunded + payload.amount.refund > trade.amount
+        ) {
+          return reply(ctx, 400, { code: 'INVALID_REQUEST', message: '退款金额超过可退金额' });
         }
-        trade.refunds.set(payload.out_refund_no, { refundId: `50${Date.now()}${++counter}`, amount: payload.amount.refund, notifyUrl: payload.notify_url ?? trade.notifyUrl });
+        trade.refunds.set(payload.out_refund_no, {
+          refundId: `50${Date.now()}${++counter}`,
+          amount: payload.amount.refund,
+          notifyUrl: payload.notify_url ?? trade.notifyUrl,
+        });
         trade.state = 'REFUND';
         const refund = trade.refunds.get(payload.out_refund_no)!;
         // The refund settles a moment later and is announced by a REFUND.SUCCESS notification.
@@ -254,14 +290,24 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
                 refund_id: refund.refundId,
                 refund_status: 'SUCCESS',
                 success_time: new Date().toISOString(),
-                amount: { total: trade.amount, refund: refund.amount, payer_total: trade.amount, payer_refund: refund.amount },
+                amount: {
+                  total: trade.amount,
+                  refund: refund.amount,
+                  payer_total: trade.amount,
+                  payer_refund: refund.amount,
+                },
               }),
             ),
           ),
         );
       }
       const refund = trade.refunds.get(payload.out_refund_no)!;
-      reply(ctx, 200, { refund_id: refund.refundId, out_refund_no: payload.out_refund_no, status: 'PROCESSING', amount: { total: trade.amount, refund: refund.amount } });
+      reply(ctx, 200, {
+        refund_id: refund.refundId,
+        out_refund_no: payload.out_refund_no,
+        status: 'PROCESSING',
+        amount: { total: trade.amount, refund: refund.amount },
+      });
       return true;
     }
     reply(ctx, 404, { code: 'NOT_FOUND', message: 'no such sandbox API' });
@@ -284,13 +330,17 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
         trade.transactionId = `4200${Date.now()}${String(++counter).padStart(6, '0')}`;
         trade.successTime = new Date().toISOString();
       }
-      const notifyStatus = await track(deliver(trade.notifyUrl, notification('TRANSACTION.SUCCESS', 'transaction', transactionResource(trade))));
+      const notifyStatus = await track(
+        deliver(trade.notifyUrl, notification('TRANSACTION.SUCCESS', 'transaction', transactionResource(trade))),
+      );
       return { outTradeNo: trade.outTradeNo, notifyStatus };
     },
     async redeliver(outTradeNo) {
       const trade = trades.get(outTradeNo);
       if (!trade?.transactionId) throw new Error(`trade ${outTradeNo} is not paid`);
-      return track(deliver(trade.notifyUrl, notification('TRANSACTION.SUCCESS', 'transaction', transactionResource(trade))));
+      return track(
+        deliver(trade.notifyUrl, notification('TRANSACTION.SUCCESS', 'transaction', transactionResource(trade))),
+      );
     },
     buildTransactionNotification(outTradeNo, overrides = {}) {
       const trade = trades.get(outTradeNo);
@@ -299,7 +349,12 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
         trade.transactionId = `4200${Date.now()}${String(++counter).padStart(6, '0')}`;
         trade.successTime = new Date().toISOString();
       }
-      return notification('TRANSACTION.SUCCESS', 'transaction', transactionResource(trade, overrides.amount), overrides.timestamp);
+      return notification(
+        'TRANSACTION.SUCCESS',
+        'transaction',
+        transactionResource(trade, overrides.amount),
+        overrides.timestamp,
+      );
     },
     trade: (outTradeNo) => trades.get(outTradeNo),
     async settled() {
@@ -311,5 +366,12 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
 
 /** For tests: a merchant Authorization header signed with the sandbox's merchant key. */
 export function sandboxMerchantAuthorization(keys: SandboxKeys, method: string, pathWithQuery: string, body: string) {
-  return merchantAuthorization({ method, pathWithQuery, body, mchid: keys.mchid, serialNo: keys.merchantSerial, privateKey: createPrivateKey(keys.merchantPrivateKeyPem) });
+  return merchantAuthorization({
+    method,
+    pathWithQuery,
+    body,
+    mchid: keys.mchid,
+    serialNo: keys.merchantSerial,
+    privateKey: createPrivateKey(keys.merchantPrivateKeyPem),
+  });
 }

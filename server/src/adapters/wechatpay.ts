@@ -6,7 +6,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../http/errors';
-import { decryptResource, merchantAuthorization, nonce, rsaSign, rsaVerify, signatureMessage } from './wechatpay-crypto';
+import {
+  decryptResource,
+  merchantAuthorization,
+  nonce,
+  rsaSign,
+  rsaVerify,
+  signatureMessage,
+} from './wechatpay-crypto';
 
 export interface WechatPayOptions {
   /** A function, because in demo mode the sandbox lives on this server's own (possibly ephemeral) port. */
@@ -75,7 +82,13 @@ export class WechatPayClient {
   constructor(readonly options: WechatPayOptions) {}
 
   /** Creates (or, for the same out_trade_no and amount, re-answers) a JSAPI prepay order. */
-  async createJsapiPrepay(input: { outTradeNo: string; description: string; amountFen: number; openid: string; expiresAt: Date }): Promise<string> {
+  async createJsapiPrepay(input: {
+    outTradeNo: string;
+    description: string;
+    amountFen: number;
+    openid: string;
+    expiresAt: Date;
+  }): Promise<string> {
     const answer = await this.request('POST', '/v3/pay/transactions/jsapi', {
       appid: this.options.appid,
       mchid: this.options.mchid,
@@ -106,7 +119,10 @@ export class WechatPayClient {
   }
 
   async queryByOutTradeNo(outTradeNo: string): Promise<Transaction | { trade_state: string; out_trade_no: string }> {
-    const answer = await this.request('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${this.options.mchid}`);
+    const answer = await this.request(
+      'GET',
+      `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${this.options.mchid}`,
+    );
     const full = TransactionSchema.safeParse(answer);
     if (full.success) return full.data;
     const partial = z.object({ trade_state: z.string(), out_trade_no: z.string() }).safeParse(answer);
@@ -115,11 +131,19 @@ export class WechatPayClient {
   }
 
   async close(outTradeNo: string): Promise<void> {
-    await this.request('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`, { mchid: this.options.mchid });
+    await this.request('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`, {
+      mchid: this.options.mchid,
+    });
   }
 
   /** Refunds by a stable out_refund_no: asking again with the same number never refunds twice. */
-  async refund(input: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number; reason: string }): Promise<RefundResult> {
+  async refund(input: {
+    outTradeNo: string;
+    outRefundNo: string;
+    refundFen: number;
+    totalFen: number;
+    reason: string;
+  }): Promise<RefundResult> {
     const answer = await this.request('POST', '/v3/refund/domestic/refunds', {
       out_trade_no: input.outTradeNo,
       out_refund_no: input.outRefundNo,
@@ -128,7 +152,12 @@ export class WechatPayClient {
       amount: { refund: input.refundFen, total: input.totalFen, currency: 'CNY' },
     });
     const parsed = z
-      .object({ refund_id: z.string(), out_refund_no: z.string(), status: z.string(), amount: z.object({ total: z.number(), refund: z.number() }).partial() })
+      .object({
+        refund_id: z.string(),
+        out_refund_no: z.string(),
+        status: z.string(),
+        amount: z.object({ total: z.number(), refund: z.number() }).partial(),
+      })
       .safeParse(answer);
     if (!parsed.success) throw paymentUnavailable('unexpected refund answer');
     return {
@@ -145,7 +174,11 @@ export class WechatPayClient {
    * by Wechatpay-Serial, a fresh timestamp, then AES-256-GCM decryption of the resource with the APIv3
    * key. Throws AppError (401/400) for anything that does not hold; never returns unverified data.
    */
-  verifyNotification(headers: Record<string, string | undefined>, rawBody: string, now = Date.now()): VerifiedNotification {
+  verifyNotification(
+    headers: Record<string, string | undefined>,
+    rawBody: string,
+    now = Date.now(),
+  ): VerifiedNotification {
     this.verifySignature(headers, rawBody, now);
     let parsed: z.infer<typeof NotificationSchema>;
     try {
@@ -161,10 +194,16 @@ export class WechatPayClient {
     }
     const resource = JSON.parse(plaintext) as unknown;
     if (parsed.event_type.startsWith('REFUND.')) {
-      return { kind: 'refund', id: parsed.id, eventType: parsed.event_type, refund: RefundResultSchema.parse(resource) };
+      return {
+        kind: 'refund',
+        id: parsed.id,
+        eventType: parsed.event_type,
+        refund: RefundResultSchema.parse(resource),
+      };
     }
     const transaction = TransactionSchema.safeParse(resource);
-    if (!transaction.success) throw new AppError('bad_request', 'notify_malformed', 'transaction resource is malformed');
+    if (!transaction.success)
+      throw new AppError('bad_request', 'notify_malformed', 'transaction resource is malformed');
     return { kind: 'transaction', id: parsed.id, eventType: parsed.event_type, transaction: transaction.data };
   }
 
@@ -177,7 +216,8 @@ export class WechatPayClient {
       throw new AppError('unauthenticated', 'notify_signature_missing', 'missing Wechatpay-* signature headers');
     }
     const key = this.options.platformKeys.get(serial);
-    if (!key) throw new AppError('unauthenticated', 'notify_unknown_serial', `unknown platform certificate serial ${serial}`);
+    if (!key)
+      throw new AppError('unauthenticated', 'notify_unknown_serial', `unknown platform certificate serial ${serial}`);
     const skew = Math.abs(now / 1000 - Number(timestamp));
     if (!Number.isFinite(skew) || skew > (this.options.maxClockSkewSeconds ?? 300)) {
       throw new AppError('unauthenticated', 'notify_stale', 'notification timestamp is too old or in the future');
@@ -211,7 +251,11 @@ export class WechatPayClient {
     const text = await response.text();
     if (response.status === 204) return undefined;
     // Answers are signed by the platform too: an unsigned or forged answer is not trusted.
-    this.verifySignature(Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v])), text, Date.now());
+    this.verifySignature(
+      Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v])),
+      text,
+      Date.now(),
+    );
     const json = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) {
       const error = z.object({ code: z.string(), message: z.string() }).safeParse(json);

@@ -133,7 +133,9 @@ export async function ensureFerretDbBinary(toolsDir: string, note: (line: string
 }
 
 async function sourceFingerprint(): Promise<string> {
-  const files = (await readdir(FERRETDB_SOURCE)).filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum').sort();
+  const files = (await readdir(FERRETDB_SOURCE))
+    .filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum')
+    .sort();
   const contents = await Promise.all(files.map((file) => readFile(path.join(FERRETDB_SOURCE, file), 'utf8')));
   const { createHash } = await import('node:crypto');
   return createHash('sha256').update(contents.join('\0')).digest('hex');

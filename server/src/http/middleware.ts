@@ -131,3 +131,15 @@ export function jsonBody() {
     return next();
   };
 }
+
+/**
+ * WeChat's wx.request cannot send PATCH, so the mini-program sends `POST` with
+ * `X-HTTP-Method-Override: PATCH`. Only POST may be overridden, and only to PATCH, PUT or DELETE.
+ */
+export function methodOverride() {
+  return async (ctx: Context, next: Next) => {
+    const override = ctx.get('X-HTTP-Method-Override').toUpperCase();
+    if (ctx.method === 'POST' && ['PATCH', 'PUT', 'DELETE'].includes(override)) ctx.method = override;
+    return next();
+  };
+}

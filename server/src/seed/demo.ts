@@ -3,12 +3,16 @@
  * (upsert by a stable natural key), so seeding twice changes nothing.
  */
 import type { Services } from '../app';
+import { seedCatalog } from './catalog';
+import { seedMembership } from './membership';
 
 export interface SeedReport {
   seeded: string[];
 }
 
-export async function seedDemoData(_services: Services): Promise<SeedReport> {
+export async function seedDemoData(services: Services): Promise<SeedReport> {
   const seeded: string[] = [];
+  seeded.push(...(await seedCatalog()));
+  seeded.push(...(await seedMembership(services)));
   return { seeded };
 }

@@ -34,12 +34,26 @@ const memberSchema = new Schema(
     invitedBy: { type: Schema.Types.ObjectId, default: null },
     /** Bumped by "log out everywhere": every access and refresh token of an older version stops working. */
     tokenVersion: { type: Number, default: 0 },
+    // Membership (modules/membership, modules/points). Balances move only through their ledgers: each
+    // balance equals the sum of its ledger entries with seq <= the matching seq (see sequenced-ledger.ts).
+    growth: { type: Number, default: 0 },
+    growthSeq: { type: Number, default: 0 },
+    pointsBalance: { type: Number, default: 0 },
+    pointsSeq: { type: Number, default: 0 },
+    /** When the member entered their current tier (registration for the base tier). */
+    tierSince: { type: Date, default: null },
+    /** Next yearly review of the tier (null for the base tier, which cannot go lower). */
+    tierReviewAt: { type: Date, default: null },
+    /** The Shanghai year whose birthday points were last credited. */
+    birthdayPointsYear: { type: Number, default: null },
   },
   { timestamps: true, collection: 'members' },
 );
 memberSchema.index({ memberNo: 1 }, { unique: true });
 memberSchema.index({ inviteCode: 1 }, { unique: true });
 memberSchema.index({ createdAt: -1 });
+memberSchema.index({ invitedBy: 1 });
+memberSchema.index({ tierReviewAt: 1 });
 
 /** A member as read with lean(). */
 export interface MemberDoc {
@@ -58,6 +72,13 @@ export interface MemberDoc {
   inviteCode: string;
   invitedBy: Types.ObjectId | null;
   tokenVersion: number;
+  growth: number;
+  growthSeq: number;
+  pointsBalance: number;
+  pointsSeq: number;
+  tierSince: Date | null;
+  tierReviewAt: Date | null;
+  birthdayPointsYear: number | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -60,7 +60,10 @@ const orderSchema = new Schema(
     },
     tier: { type: String, required: true },
     address: {
-      type: new Schema({ name: String, phone: String, province: String, city: String, district: String, detail: String }, { _id: false }),
+      type: new Schema(
+        { name: String, phone: String, province: String, city: String, district: String, detail: String },
+        { _id: false },
+      ),
       required: true,
     },
     remark: { type: String, default: '' },
@@ -69,15 +72,28 @@ const orderSchema = new Schema(
      * (conditional $pull) in the same step that decides to return it.
      */
     holds: {
-      type: new Schema({ stock: { type: [String], default: [] }, limits: { type: [String], default: [] }, points: { type: Number, default: 0 } }, { _id: false }),
+      type: new Schema(
+        {
+          stock: { type: [String], default: [] },
+          limits: { type: [String], default: [] },
+          points: { type: Number, default: 0 },
+        },
+        { _id: false },
+      ),
       default: () => ({ stock: [], limits: [], points: 0 }),
     },
     expiresAt: { type: Date, default: null },
     payment: {
-      type: new Schema({ prepayId: String, prepayAt: Date, transactionId: String, paidAt: Date, paidAmount: Number }, { _id: false }),
+      type: new Schema(
+        { prepayId: String, prepayAt: Date, transactionId: String, paidAt: Date, paidAmount: Number },
+        { _id: false },
+      ),
       default: () => ({}),
     },
-    shipment: { type: new Schema({ carrier: String, trackingNo: String, shippedAt: Date }, { _id: false }), default: null },
+    shipment: {
+      type: new Schema({ carrier: String, trackingNo: String, shippedAt: Date }, { _id: false }),
+      default: null,
+    },
     autoCompleteAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
     completedBy: { type: String, default: null },
@@ -85,18 +101,32 @@ const orderSchema = new Schema(
     cancelReason: { type: String, default: null },
     refund: {
       type: new Schema(
-        { outRefundNo: String, amount: Number, reason: String, requestedAt: Date, refundId: String, refundedAt: Date, fromStatus: String },
+        {
+          outRefundNo: String,
+          amount: Number,
+          reason: String,
+          requestedAt: Date,
+          refundId: String,
+          refundedAt: Date,
+          fromStatus: String,
+        },
         { _id: false },
       ),
       default: null,
     },
     /** A payment that arrived for an order already cancelled: refunded automatically. */
     latePayment: {
-      type: new Schema({ transactionId: String, amount: Number, outRefundNo: String, refundRequestedAt: Date, refundedAt: Date }, { _id: false }),
+      type: new Schema(
+        { transactionId: String, amount: Number, outRefundNo: String, refundRequestedAt: Date, refundedAt: Date },
+        { _id: false },
+      ),
       default: null,
     },
     /** Membership has been told (growth/points); a job retries until it has. */
-    membershipNotified: { type: new Schema({ completed: Boolean, refunded: Boolean }, { _id: false }), default: () => ({}) },
+    membershipNotified: {
+      type: new Schema({ completed: Boolean, refunded: Boolean }, { _id: false }),
+      default: () => ({}),
+    },
   },
   { timestamps: true, collection: 'orders' },
 );
@@ -157,20 +187,41 @@ export interface OrderDoc {
   completedBy: string | null;
   cancelledAt: Date | null;
   cancelReason: string | null;
-  refund: { outRefundNo: string; amount: number; reason: string; requestedAt: Date; refundId?: string; refundedAt?: Date; fromStatus: string } | null;
-  latePayment: { transactionId: string; amount: number; outRefundNo: string; refundRequestedAt?: Date; refundedAt?: Date } | null;
+  refund: {
+    outRefundNo: string;
+    amount: number;
+    reason: string;
+    requestedAt: Date;
+    refundId?: string;
+    refundedAt?: Date;
+    fromStatus: string;
+  } | null;
+  latePayment: {
+    transactionId: string;
+    amount: number;
+    outRefundNo: string;
+    refundRequestedAt?: Date;
+    refundedAt?: Date;
+  } | null;
   membershipNotified: { completed?: boolean; refunded?: boolean };
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** Per member and SKU, how many were bought (held by live orders): the purchase-limit counter. */
-const skuPurchaseSchema = new Schema({ _id: { type: String, required: true }, qty: { type: Number, default: 0 } }, { collection: 'sku_purchases', versionKey: false });
+const skuPurchaseSchema = new Schema(
+  { _id: { type: String, required: true }, qty: { type: Number, default: 0 } },
+  { collection: 'sku_purchases', versionKey: false },
+);
 export const SkuPurchase = model('SkuPurchase', skuPurchaseSchema);
 
 /** One row per WeChat Pay transaction id: a transaction can pay exactly one order, once. */
 const paymentTransactionSchema = new Schema(
-  { _id: { type: String, required: true }, orderNo: { type: String, required: true }, amount: { type: Number, required: true } },
+  {
+    _id: { type: String, required: true },
+    orderNo: { type: String, required: true },
+    amount: { type: Number, required: true },
+  },
   { collection: 'payment_transactions', timestamps: { createdAt: true, updatedAt: false } },
 );
 export const PaymentTransaction = model('PaymentTransaction', paymentTransactionSchema);

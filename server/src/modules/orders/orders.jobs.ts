@@ -5,10 +5,30 @@ import type { OrdersService } from './orders.service';
 /** Timed order transitions. Each is a conditional update from the expected state: safe to run twice or on N instances. */
 export function orderJobs(orders: OrdersService, payments: PaymentsService): Job[] {
   return [
-    { name: 'orders.cancel-unpaid', everyMs: 30_000, run: async (now) => ({ cancelled: await payments.cancelExpired(now) }) },
-    { name: 'orders.auto-complete', everyMs: 10 * 60_000, run: async (now) => ({ completed: await orders.autoComplete(now) }) },
-    { name: 'orders.recover-interrupted', everyMs: 60_000, run: async (now) => ({ recovered: await orders.recoverInterrupted(now) }) },
-    { name: 'orders.retry-refunds', everyMs: 5 * 60_000, run: async (now) => ({ retried: await payments.retryRefunds(now) }) },
-    { name: 'orders.membership-events', everyMs: 5 * 60_000, run: async () => ({ retried: await orders.retryMembershipEvents() }) },
+    {
+      name: 'orders.cancel-unpaid',
+      everyMs: 30_000,
+      run: async (now) => ({ cancelled: await payments.cancelExpired(now) }),
+    },
+    {
+      name: 'orders.auto-complete',
+      everyMs: 10 * 60_000,
+      run: async (now) => ({ completed: await orders.autoComplete(now) }),
+    },
+    {
+      name: 'orders.recover-interrupted',
+      everyMs: 60_000,
+      run: async (now) => ({ recovered: await orders.recoverInterrupted(now) }),
+    },
+    {
+      name: 'orders.retry-refunds',
+      everyMs: 5 * 60_000,
+      run: async (now) => ({ retried: await payments.retryRefunds(now) }),
+    },
+    {
+      name: 'orders.membership-events',
+      everyMs: 5 * 60_000,
+      run: async () => ({ retried: await orders.retryMembershipEvents() }),
+    },
   ];
 }

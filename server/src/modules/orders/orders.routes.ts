@@ -48,7 +48,12 @@ export function orderRoutes(orders: OrdersService, payments: PaymentsService) {
       tags: ['orders'],
       auth: 'member',
       query: OrderListQuerySchema,
-      response: z.object({ items: z.array(OrderViewSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+      response: z.object({
+        items: z.array(OrderViewSchema),
+        total: z.number().int(),
+        page: z.number().int(),
+        pageSize: z.number().int(),
+      }),
       handler: async ({ query, caller }) => orders.list(caller.member!.id, query),
     }),
     defineRoute({
@@ -70,7 +75,8 @@ export function orderRoutes(orders: OrdersService, payments: PaymentsService) {
       params: IdParams,
       response: OrderViewSchema,
       errors: { 409: '订单当前状态不可取消' },
-      handler: async ({ params, caller }) => toOrderView(await orders.cancel(await orders.loadOwn(caller.member!.id, params.id), 'member')),
+      handler: async ({ params, caller }) =>
+        toOrderView(await orders.cancel(await orders.loadOwn(caller.member!.id, params.id), 'member')),
     }),
     defineRoute({
       method: 'post',
@@ -126,12 +132,18 @@ function toAdminOrderView(order: OrderDoc) {
     ...toOrderView(order),
     memberId: order.member.toString(),
     tier: order.tier,
-    latePayment: order.latePayment ? { amount: order.latePayment.amount, refunded: Boolean(order.latePayment.refundedAt) } : null,
+    latePayment: order.latePayment
+      ? { amount: order.latePayment.amount, refunded: Boolean(order.latePayment.refundedAt) }
+      : null,
   };
 }
 
 /** Mounted under /api/admin. Orders are the `support` role's (owner can do everything). */
-export function adminOrderRoutes(orders: OrdersService, payments: PaymentsService, admin: { listOrders: AdminOrderLister }) {
+export function adminOrderRoutes(
+  orders: OrdersService,
+  payments: PaymentsService,
+  admin: { listOrders: AdminOrderLister },
+) {
   return [
     defineRoute({
       method: 'get',
@@ -149,7 +161,12 @@ export function adminOrderRoutes(orders: OrdersService, payments: PaymentsServic
           pageSize: z.coerce.number().int().min(1).max(100).default(20),
         })
         .strict(),
-      response: z.object({ items: z.array(AdminOrderViewSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+      response: z.object({
+        items: z.array(AdminOrderViewSchema),
+        total: z.number().int(),
+        page: z.number().int(),
+        pageSize: z.number().int(),
+      }),
       handler: async ({ query }) => {
         const { items, total } = await admin.listOrders(query);
         return { items: items.map(toAdminOrderView), total, page: query.page, pageSize: query.pageSize };
@@ -162,7 +179,15 @@ export function adminOrderRoutes(orders: OrdersService, payments: PaymentsServic
       tags: ['admin: orders'],
       auth: { admin: ['support'] },
       params: IdParams,
-      body: z.object({ carrier: z.string().trim().min(1).max(32), trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,40}$/, '运单号格式不正确') }).strict(),
+      body: z
+        .object({
+          carrier: z.string().trim().min(1).max(32),
+          trackingNo: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9-]{6,40}$/, '运单号格式不正确'),
+        })
+        .strict(),
       response: AdminOrderViewSchema,
       errors: { 409: '订单当前状态不可发货' },
       handler: async ({ params, body }) => toAdminOrderView(await orders.ship(params.id, body)),

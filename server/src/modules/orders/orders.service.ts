@@ -66,7 +66,10 @@ export interface OrderMembershipEvent {
 /** What orders need from the other domains; each is that domain's own service. */
 export interface OrdersDeps {
   catalog: {
-    resolveForOrder(viewer: { id: string; tier: TierCode }, lines: { skuId: string; qty: number }[]): Promise<OrderableLine[]>;
+    resolveForOrder(
+      viewer: { id: string; tier: TierCode },
+      lines: { skuId: string; qty: number }[],
+    ): Promise<OrderableLine[]>;
     takeStock(skuId: string, qty: number): Promise<boolean>;
     returnStock(skuId: string, qty: number): Promise<void>;
   };
@@ -78,7 +81,13 @@ export interface OrdersDeps {
     onOrderRefunded(event: OrderMembershipEvent): Promise<void>;
   };
   points: {
-    apply(input: { memberId: string; delta: number; kind: string; source: { type: string; id: string }; note?: string }): Promise<unknown>;
+    apply(input: {
+      memberId: string;
+      delta: number;
+      kind: string;
+      source: { type: string; id: string };
+      note?: string;
+    }): Promise<unknown>;
     balance(memberId: string): Promise<number>;
   };
   cart?: { removeItems(memberId: string, skuIds: string[]): Promise<void> };
@@ -88,7 +97,15 @@ export interface OrdersDeps {
 
 export type Viewer = { id: string; tier: TierCode };
 
-const VISIBLE: OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refunded'];
+const VISIBLE: OrderStatus[] = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'refunding',
+  'refunded',
+];
 
 export function toOrderView(order: OrderDoc): OrderView {
   const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
@@ -108,13 +125,24 @@ export function toOrderView(order: OrderDoc): OrderView {
     createdAt: iso(order.createdAt)!,
     expiresAt: status === 'pending_payment' ? iso(order.expiresAt) : null,
     paidAt: iso(order.payment?.paidAt),
-    shipment: order.shipment ? { carrier: order.shipment.carrier, trackingNo: order.shipment.trackingNo, shippedAt: iso(order.shipment.shippedAt)! } : null,
+    shipment: order.shipment
+      ? {
+          carrier: order.shipment.carrier,
+          trackingNo: order.shipment.trackingNo,
+          shippedAt: iso(order.shipment.shippedAt)!,
+        }
+      : null,
     autoCompleteAt: status === 'shipped' ? iso(order.autoCompleteAt) : null,
     completedAt: iso(order.completedAt),
     cancelledAt: iso(order.cancelledAt),
     cancelReason: order.cancelReason ?? null,
     refund: order.refund
-      ? { amount: order.refund.amount, reason: order.refund.reason, requestedAt: iso(order.refund.requestedAt)!, refundedAt: iso(order.refund.refundedAt) }
+      ? {
+          amount: order.refund.amount,
+          reason: order.refund.reason,
+          requestedAt: iso(order.refund.requestedAt)!,
+          refundedAt: iso(order.refund.refundedAt),
+        }
       : null,
     actions,
   };
@@ -126,9 +154,15 @@ export function requestHash(value: unknown): string {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 export function createOrdersService(deps: OrdersDeps) {
@@ -142,7 +176,12 @@ export function createOrdersService(deps: OrdersDeps) {
     const qtyBySku = new Map(items.map((item) => [item.skuId, item.qty]));
     const breakdown = priceOrder({
       lines: lines.map((line) => ({
-        sku: { skuId: line.skuId, price: line.price, ...(line.memberPrices ? { memberPrices: line.memberPrices } : {}), ...(line.pointsPrice ? { pointsPrice: line.pointsPrice } : {}) },
+        sku: {
+          skuId: line.skuId,
+          price: line.price,
+          ...(line.memberPrices ? { memberPrices: line.memberPrices } : {}),
+          ...(line.pointsPrice ? { pointsPrice: line.pointsPrice } : {}),
+        },
         qty: qtyBySku.get(line.skuId)!,
       })),
       benefits,
@@ -151,7 +190,11 @@ export function createOrdersService(deps: OrdersDeps) {
       pointsBalance: balance,
     });
     if (breakdown.pointsCost > balance) {
-      throw new AppError('conflict', 'insufficient_points', `积分不足：需要 ${breakdown.pointsCost} 积分，当前 ${balance} 积分`);
+      throw new AppError(
+        'conflict',
+        'insufficient_points',
+        `积分不足：需要 ${breakdown.pointsCost} 积分，当前 ${balance} 积分`,
+      );
     }
     const orderLines: OrderLine[] = breakdown.lines.map((priced, index) => {
       const line = lines[index]!;
@@ -208,18 +251,28 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /** Gives back every hold the order still has, each exactly once; safe to run again at any point. */
-  async function releaseHolds(order: OrderDoc, what: { stock: boolean; limits: boolean; points: boolean }): Promise<void> {
+  async function releaseHolds(
+    order: OrderDoc,
+    what: { stock: boolean; limits: boolean; points: boolean },
+  ): Promise<void> {
     const qtyOf = new Map(order.items.map((line) => [line.skuId, line.qty]));
     if (what.stock) {
       for (const skuId of order.holds?.stock ?? []) {
-        const claimed = await Order.updateOne({ _id: order._id, 'holds.stock': skuId }, { $pull: { 'holds.stock': skuId } });
+        const claimed = await Order.updateOne(
+          { _id: order._id, 'holds.stock': skuId },
+          { $pull: { 'holds.stock': skuId } },
+        );
         if (claimed.modifiedCount === 1) await deps.catalog.returnStock(skuId, qtyOf.get(skuId) ?? 0);
       }
     }
     if (what.limits) {
       for (const skuId of order.holds?.limits ?? []) {
-        const claimed = await Order.updateOne({ _id: order._id, 'holds.limits': skuId }, { $pull: { 'holds.limits': skuId } });
-        if (claimed.modifiedCount === 1) await SkuPurchase.updateOne({ _id: `${order.member}:${skuId}` }, { $inc: { qty: -(qtyOf.get(skuId) ?? 0) } });
+        const claimed = await Order.updateOne(
+          { _id: order._id, 'holds.limits': skuId },
+          { $pull: { 'holds.limits': skuId } },
+        );
+        if (claimed.modifiedCount === 1)
+          await SkuPurchase.updateOne({ _id: `${order.member}:${skuId}` }, { $inc: { qty: -(qtyOf.get(skuId) ?? 0) } });
       }
     }
     if (what.points && (order.holds?.points ?? 0) > 0) {
@@ -236,7 +289,11 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   async function failCreation(order: OrderDoc, error: AppError): Promise<never> {
-    await releaseHolds((await Order.findById(order._id).lean<OrderDoc>())!, { stock: true, limits: true, points: true });
+    await releaseHolds((await Order.findById(order._id).lean<OrderDoc>())!, {
+      stock: true,
+      limits: true,
+      points: true,
+    });
     await Order.updateOne(
       { _id: order._id, status: 'creating' },
       { $set: { status: 'failed', failure: { type: error.type, code: error.code, message: error.message } } },
@@ -271,7 +328,11 @@ export function createOrdersService(deps: OrdersDeps) {
 
   async function loadOwn(memberId: string, orderId: string): Promise<OrderDoc> {
     if (!Types.ObjectId.isValid(orderId)) throw new AppError('not_found', 'order_not_found', '订单不存在');
-    const order = await Order.findOne({ _id: orderId, member: memberId, status: op({ $in: VISIBLE }) }).lean<OrderDoc>();
+    const order = await Order.findOne({
+      _id: orderId,
+      member: memberId,
+      status: op({ $in: VISIBLE }),
+    }).lean<OrderDoc>();
     if (!order) throw new AppError('not_found', 'order_not_found', '订单不存在');
     return order;
   }
@@ -290,7 +351,10 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   const service = {
-    async preview(viewer: Viewer, input: { items: { skuId: string; qty: number }[]; addressId?: string; pointsToUse?: number }): Promise<OrderPreview> {
+    async preview(
+      viewer: Viewer,
+      input: { items: { skuId: string; qty: number }[]; addressId?: string; pointsToUse?: number },
+    ): Promise<OrderPreview> {
       assertDistinct(input.items);
       if (input.addressId) await deps.addresses.getForOrder(viewer.id, input.addressId);
       const priced = await price(viewer, input.items, input.pointsToUse);
@@ -298,11 +362,15 @@ export function createOrdersService(deps: OrdersDeps) {
       const breakdown: OrderPreview['breakdown'] = [{ label: '商品原价', amount: a.listTotal, kind: 'items' }];
       if (a.memberSaving > 0) breakdown.push({ label: '会员优惠', amount: -a.memberSaving, kind: 'discount' });
       breakdown.push({
-        label: a.shippingFee === 0 ? '运费（包邮）' : `运费（满 ${formatFen(a.freeShippingThreshold, { compact: true })} 包邮）`,
+        label:
+          a.shippingFee === 0
+            ? '运费（包邮）'
+            : `运费（满 ${formatFen(a.freeShippingThreshold, { compact: true })} 包邮）`,
         amount: a.shippingFee,
         kind: 'shipping',
       });
-      if (a.pointsDeduction > 0) breakdown.push({ label: `积分抵扣（${a.pointsUsed} 积分）`, amount: -a.pointsDeduction, kind: 'points' });
+      if (a.pointsDeduction > 0)
+        breakdown.push({ label: `积分抵扣（${a.pointsUsed} 积分）`, amount: -a.pointsDeduction, kind: 'points' });
       if (a.pointsCost > 0) breakdown.push({ label: `兑换所需积分 ${a.pointsCost}`, amount: 0, kind: 'points' });
       breakdown.push({ label: '实付款', amount: a.payable, kind: 'payable' });
       if (a.pointsEarned > 0) breakdown.push({ label: `完成后可得 ${a.pointsEarned} 积分`, amount: 0, kind: 'earn' });
@@ -316,7 +384,12 @@ export function createOrdersService(deps: OrdersDeps) {
       };
     },
 
-    async create(viewer: Viewer, input: CreateOrderRequest, idempotencyKey: string, now = new Date()): Promise<OrderView> {
+    async create(
+      viewer: Viewer,
+      input: CreateOrderRequest,
+      idempotencyKey: string,
+      now = new Date(),
+    ): Promise<OrderView> {
       const hash = requestHash(input);
       const previous = await Order.findOne({ member: viewer.id, idempotencyKey }).lean<OrderDoc>();
       if (previous) return toOrderView(await settledOrder(previous, hash));
@@ -353,14 +426,25 @@ export function createOrdersService(deps: OrdersDeps) {
       for (const line of order.items) {
         if (line.limitPerMember > 0) {
           if (!(await takeLimit(viewer.id, line.skuId, line.qty, line.limitPerMember))) {
-            await failCreation(order, new AppError('conflict', 'purchase_limit_exceeded', `「${line.title}」每人限购 ${line.limitPerMember} 件`, { skuId: line.skuId }));
+            await failCreation(
+              order,
+              new AppError(
+                'conflict',
+                'purchase_limit_exceeded',
+                `「${line.title}」每人限购 ${line.limitPerMember} 件`,
+                { skuId: line.skuId },
+              ),
+            );
           }
           await Order.updateOne({ _id: order._id }, { $addToSet: { 'holds.limits': line.skuId } });
         }
       }
       for (const line of order.items) {
         if (!(await deps.catalog.takeStock(line.skuId, line.qty))) {
-          await failCreation(order, new AppError('conflict', 'out_of_stock', `「${line.title}」库存不足`, { skuId: line.skuId }));
+          await failCreation(
+            order,
+            new AppError('conflict', 'out_of_stock', `「${line.title}」库存不足`, { skuId: line.skuId }),
+          );
         }
         await Order.updateOne({ _id: order._id }, { $addToSet: { 'holds.stock': line.skuId } });
       }
@@ -380,7 +464,10 @@ export function createOrdersService(deps: OrdersDeps) {
         } catch (error) {
           // Nothing was debited: there is nothing to give back.
           await Order.updateOne({ _id: order._id }, { $set: { 'holds.points': 0 } });
-          await failCreation(order, error instanceof AppError ? error : new AppError('conflict', 'points_failed', '积分扣减失败，请重试'));
+          await failCreation(
+            order,
+            error instanceof AppError ? error : new AppError('conflict', 'points_failed', '积分扣减失败，请重试'),
+          );
         }
       }
 
@@ -395,7 +482,12 @@ export function createOrdersService(deps: OrdersDeps) {
       ).lean<OrderDoc>();
       if (!placed) return toOrderView(await settledOrder((await Order.findById(order._id).lean<OrderDoc>())!, hash));
       if (input.fromCart && deps.cart) {
-        await deps.cart.removeItems(viewer.id, order.items.map((line) => line.skuId)).catch(() => {});
+        await deps.cart
+          .removeItems(
+            viewer.id,
+            order.items.map((line) => line.skuId),
+          )
+          .catch(() => {});
       }
       return toOrderView(placed);
     },
@@ -424,7 +516,11 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** pending_payment → cancelled, then everything the order held is given back, once. */
-    async cancel(order: Pick<OrderDoc, '_id'>, reason: 'member' | 'timeout' | 'admin', now = new Date()): Promise<OrderDoc> {
+    async cancel(
+      order: Pick<OrderDoc, '_id'>,
+      reason: 'member' | 'timeout' | 'admin',
+      now = new Date(),
+    ): Promise<OrderDoc> {
       const cancelled = await Order.findOneAndUpdate(
         { _id: order._id, status: 'pending_payment' },
         { $set: { status: 'cancelled', cancelledAt: now, cancelReason: reason } },
@@ -433,7 +529,11 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!cancelled) {
         const current = await Order.findById(order._id).lean<OrderDoc>();
         if (current?.status === 'cancelled') return current;
-        throw new AppError('conflict', 'order_not_cancellable', `订单${current ? ORDER_STATUS_TEXT[current.status as VisibleOrderStatus] ?? '' : ''}，无法取消`);
+        throw new AppError(
+          'conflict',
+          'order_not_cancellable',
+          `订单${current ? (ORDER_STATUS_TEXT[current.status as VisibleOrderStatus] ?? '') : ''}，无法取消`,
+        );
       }
       await releaseHolds(cancelled, { stock: true, limits: true, points: true });
       return (await Order.findById(order._id).lean<OrderDoc>())!;
@@ -443,10 +543,21 @@ export function createOrdersService(deps: OrdersDeps) {
      * pending_payment → paid, once. Answers what happened so the payment side can act on a payment
      * that arrived for an order that is no longer payable (it refunds it).
      */
-    async markPaid(orderNo: string, payment: { transactionId: string; amount: number }, now = new Date()): Promise<{ outcome: 'paid' | 'already_paid' | 'not_payable'; order: OrderDoc }> {
+    async markPaid(
+      orderNo: string,
+      payment: { transactionId: string; amount: number },
+      now = new Date(),
+    ): Promise<{ outcome: 'paid' | 'already_paid' | 'not_payable'; order: OrderDoc }> {
       const paid = await Order.findOneAndUpdate(
         { orderNo, status: 'pending_payment', 'amounts.payable': payment.amount },
-        { $set: { status: 'paid', 'payment.transactionId': payment.transactionId, 'payment.paidAt': now, 'payment.paidAmount': payment.amount } },
+        {
+          $set: {
+            status: 'paid',
+            'payment.transactionId': payment.transactionId,
+            'payment.paidAt': now,
+            'payment.paidAmount': payment.amount,
+          },
+        },
         { new: true },
       ).lean<OrderDoc>();
       if (paid) return { outcome: 'paid', order: paid };
@@ -454,12 +565,19 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!current) throw new AppError('not_found', 'order_not_found', `unknown order ${orderNo}`);
       if (current.payment?.transactionId === payment.transactionId) return { outcome: 'already_paid', order: current };
       if (current.status === 'pending_payment') {
-        throw new AppError('bad_request', 'amount_mismatch', 'paid amount does not match the order', { expected: current.amounts.payable, got: payment.amount });
+        throw new AppError('bad_request', 'amount_mismatch', 'paid amount does not match the order', {
+          expected: current.amounts.payable,
+          got: payment.amount,
+        });
       }
       return { outcome: 'not_payable', order: current };
     },
 
-    async ship(orderId: string, shipment: { carrier: string; trackingNo: string }, now = new Date()): Promise<OrderDoc> {
+    async ship(
+      orderId: string,
+      shipment: { carrier: string; trackingNo: string },
+      now = new Date(),
+    ): Promise<OrderDoc> {
       const shipped = await Order.findOneAndUpdate(
         { _id: orderId, status: 'paid' },
         {
@@ -476,7 +594,11 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** shipped → completed (by the member, or automatically after the auto-complete days). */
-    async complete(filter: { _id: Types.ObjectId | string; member?: string }, by: 'member' | 'auto', now = new Date()): Promise<OrderDoc> {
+    async complete(
+      filter: { _id: Types.ObjectId | string; member?: string },
+      by: 'member' | 'auto',
+      now = new Date(),
+    ): Promise<OrderDoc> {
       const completed = await Order.findOneAndUpdate(
         { ...filter, status: 'shipped' },
         { $set: { status: 'completed', completedAt: now, completedBy: by } },
@@ -496,7 +618,13 @@ export function createOrdersService(deps: OrdersDeps) {
         {
           $set: {
             status: 'refunding',
-            refund: { outRefundNo: `R${current.orderNo}`, amount: current.payment?.paidAmount ?? current.amounts.payable, reason, requestedAt: now, fromStatus: current.status },
+            refund: {
+              outRefundNo: `R${current.orderNo}`,
+              amount: current.payment?.paidAmount ?? current.amounts.payable,
+              reason,
+              requestedAt: now,
+              fromStatus: current.status,
+            },
           },
         },
         { new: true },
@@ -518,11 +646,22 @@ export function createOrdersService(deps: OrdersDeps) {
       return refunded;
     },
 
-    async recordLatePayment(orderNo: string, payment: { transactionId: string; amount: number }): Promise<OrderDoc | undefined> {
+    async recordLatePayment(
+      orderNo: string,
+      payment: { transactionId: string; amount: number },
+    ): Promise<OrderDoc | undefined> {
       return (
         (await Order.findOneAndUpdate(
           { orderNo, latePayment: null },
-          { $set: { latePayment: { transactionId: payment.transactionId, amount: payment.amount, outRefundNo: `R${orderNo}L` } } },
+          {
+            $set: {
+              latePayment: {
+                transactionId: payment.transactionId,
+                amount: payment.amount,
+                outRefundNo: `R${orderNo}L`,
+              },
+            },
+          },
           { new: true },
         ).lean<OrderDoc>()) ?? undefined
       );
@@ -533,17 +672,30 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     async recordPrepay(orderId: Types.ObjectId, prepayId: string, now = new Date()) {
-      await Order.updateOne({ _id: orderId, status: 'pending_payment' }, { $set: { 'payment.prepayId': prepayId, 'payment.prepayAt': now } });
+      await Order.updateOne(
+        { _id: orderId, status: 'pending_payment' },
+        { $set: { 'payment.prepayId': prepayId, 'payment.prepayAt': now } },
+      );
     },
 
     // ---------- jobs ----------
 
-    async dueForCancel(now: Date, limit = 100): Promise<OrderDoc[]> {
-      return Order.find({ status: 'pending_payment', expiresAt: op({ $lte: now }) }).limit(limit).lean<OrderDoc[]>();
+    /** Due unpaid orders, oldest deadline first, after `afterId` (to page through them in batches). */
+    async dueForCancel(now: Date, limit = 100, after?: { expiresAt: Date; id: Types.ObjectId }): Promise<OrderDoc[]> {
+      const filter: Record<string, unknown> = { status: 'pending_payment', expiresAt: op({ $lte: now }) };
+      if (after) {
+        filter.$or = [
+          { expiresAt: op({ $gt: after.expiresAt }) },
+          { expiresAt: after.expiresAt, _id: op({ $gt: after.id }) },
+        ];
+      }
+      return Order.find(filter).sort({ expiresAt: 1, _id: 1 }).limit(limit).lean<OrderDoc[]>();
     },
 
     async autoComplete(now: Date, limit = 200): Promise<number> {
-      const due = await Order.find({ status: 'shipped', autoCompleteAt: op({ $lte: now }) }, { _id: 1 }).limit(limit).lean<OrderDoc[]>();
+      const due = await Order.find({ status: 'shipped', autoCompleteAt: op({ $lte: now }) }, { _id: 1 })
+        .limit(limit)
+        .lean<OrderDoc[]>();
       let done = 0;
       for (const order of due) {
         try {
@@ -558,12 +710,22 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Orders left in `creating` by a crash: give back what they hold and fail them. */
     async recoverInterrupted(now: Date, olderThanMs = 120_000): Promise<number> {
-      const stuck = await Order.find({ status: 'creating', createdAt: op({ $lte: new Date(now.getTime() - olderThanMs) }) }).limit(100).lean<OrderDoc[]>();
+      const stuck = await Order.find({
+        status: 'creating',
+        createdAt: op({ $lte: new Date(now.getTime() - olderThanMs) }),
+      })
+        .limit(100)
+        .lean<OrderDoc[]>();
       for (const order of stuck) {
         await releaseHolds(order, { stock: true, limits: true, points: true });
         await Order.updateOne(
           { _id: order._id, status: 'creating' },
-          { $set: { status: 'failed', failure: { type: 'conflict', code: 'order_interrupted', message: '下单被中断，请重新下单' } } },
+          {
+            $set: {
+              status: 'failed',
+              failure: { type: 'conflict', code: 'order_interrupted', message: '下单被中断，请重新下单' },
+            },
+          },
         );
       }
       return stuck.length;
@@ -579,22 +741,34 @@ export function createOrdersService(deps: OrdersDeps) {
       })
         .limit(limit)
         .lean<OrderDoc[]>();
-      for (const order of pending) await notifyMembership(order, order.status === 'completed' ? 'completed' : 'refunded');
+      for (const order of pending)
+        await notifyMembership(order, order.status === 'completed' ? 'completed' : 'refunded');
       return pending.length;
     },
 
     async refundsToRetry(now: Date, olderThanMs = 60_000): Promise<OrderDoc[]> {
-      return Order.find({ status: 'refunding', 'refund.requestedAt': op({ $lte: new Date(now.getTime() - olderThanMs) }) }).limit(50).lean<OrderDoc[]>();
+      return Order.find({
+        status: 'refunding',
+        'refund.requestedAt': op({ $lte: new Date(now.getTime() - olderThanMs) }),
+      })
+        .limit(50)
+        .lean<OrderDoc[]>();
     },
   };
   return service;
 
   async function illegalTransition(orderId: string, action: string): Promise<AppError> {
     const current = Types.ObjectId.isValid(orderId) ? await Order.findById(orderId).lean<OrderDoc>() : null;
-    if (!current || !VISIBLE.includes(current.status)) return new AppError('not_found', 'order_not_found', '订单不存在');
-    return new AppError('conflict', 'illegal_transition', `订单${ORDER_STATUS_TEXT[current.status as VisibleOrderStatus]}，无法${action}`, {
-      status: current.status,
-    });
+    if (!current || !VISIBLE.includes(current.status))
+      return new AppError('not_found', 'order_not_found', '订单不存在');
+    return new AppError(
+      'conflict',
+      'illegal_transition',
+      `订单${ORDER_STATUS_TEXT[current.status as VisibleOrderStatus]}，无法${action}`,
+      {
+        status: current.status,
+      },
+    );
   }
 }
 
@@ -615,10 +789,18 @@ export async function listOrdersForAdmin(query: Parameters<import('./orders.rout
   if (Object.keys(createdAt).length) filter.createdAt = op(createdAt);
   if (query.q) {
     const pattern = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    filter.$or = [{ orderNo: op({ $regex: pattern }) }, { 'address.name': op({ $regex: pattern }) }, { 'address.phone': op({ $regex: pattern }) }];
+    filter.$or = [
+      { orderNo: op({ $regex: pattern }) },
+      { 'address.name': op({ $regex: pattern }) },
+      { 'address.phone': op({ $regex: pattern }) },
+    ];
   }
   const [items, total] = await Promise.all([
-    Order.find(filter).sort({ createdAt: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<OrderDoc[]>(),
+    Order.find(filter)
+      .sort({ createdAt: -1 })
+      .skip((query.page - 1) * query.pageSize)
+      .limit(query.pageSize)
+      .lean<OrderDoc[]>(),
     Order.countDocuments(filter),
   ]);
   return { items, total };

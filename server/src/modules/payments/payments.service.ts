@@ -3,14 +3,15 @@
  * the order, applied once), refunds with stable out_refund_no, and automatic refunds of payments that
  * arrive for orders that can no longer take them.
  */
-import { model, Schema } from 'mongoose';
+import { model, Schema, type Types } from 'mongoose';
 import type { WechatPayClient } from '../../adapters/wechatpay';
+import { op } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { Logger } from '../../http/logger';
 import { Member, MemberIdentity } from '../identity/member.model';
+import type { OrderDoc } from '../orders/order.model';
 import { PaymentTransaction } from '../orders/order.model';
 import type { OrdersService } from '../orders/orders.service';
-import { op } from '../../db/connection';
 
 /** Every verified notification, by its id: replays are recognised and logged, never re-applied. */
 const paymentNotificationSchema = new Schema(
@@ -54,7 +55,11 @@ export function createPaymentsService(deps: {
     async pay(memberId: string, orderId: string, now = new Date()) {
       const order = await orders.loadOwn(memberId, orderId);
       if (order.status !== 'pending_payment') {
-        throw new AppError('conflict', 'order_not_payable', order.status === 'cancelled' ? '订单已取消，无法支付' : '订单当前无需支付');
+        throw new AppError(
+          'conflict',
+          'order_not_payable',
+          order.status === 'cancelled' ? '订单已取消，无法支付' : '订单当前无需支付',
+        );
       }
       if (order.expiresAt && order.expiresAt.getTime() <= now.getTime()) {
         throw new AppError('conflict', 'order_expired', '订单已超时，请重新下单');
@@ -87,20 +92,25 @@ export function createPaymentsService(deps: {
         if (tx.trade_state !== 'SUCCESS') {
           outcome = `ignored:${tx.trade_state}`;
         } else {
-          if (tx.amount.currency !== 'CNY') throw new AppError('bad_request', 'currency_mismatch', 'currency must be CNY');
+          if (tx.amount.currency !== 'CNY')
+            throw new AppError('bad_request', 'currency_mismatch', 'currency must be CNY');
           const amount = tx.amount.total;
           try {
             await PaymentTransaction.create({ _id: tx.transaction_id, orderNo: tx.out_trade_no, amount });
           } catch (error) {
             if (!isDuplicateKey(error)) throw error;
             const known = await PaymentTransaction.findById(tx.transaction_id).lean();
-            if (known?.orderNo !== tx.out_trade_no) throw new AppError('conflict', 'transaction_reused', 'transaction id belongs to another order');
+            if (known?.orderNo !== tx.out_trade_no)
+              throw new AppError('conflict', 'transaction_reused', 'transaction id belongs to another order');
           }
           const result = await orders.markPaid(tx.out_trade_no, { transactionId: tx.transaction_id, amount });
           outcome = result.outcome;
           if (result.outcome === 'not_payable') {
             // Paid after it was cancelled (or a second payment): the money goes back automatically.
-            deps.log.warn({ orderNo: tx.out_trade_no, status: result.order.status }, 'payment for an order that is not payable: refunding');
+            deps.log.warn(
+              { orderNo: tx.out_trade_no, status: result.order.status },
+              'payment for an order that is not payable: refunding',
+            );
             await refundLatePayment(tx.out_trade_no, { transactionId: tx.transaction_id, amount });
             outcome = 'late_payment_refunded';
           }
@@ -132,7 +142,12 @@ export function createPaymentsService(deps: {
     /** Admin refund: the order moves to `refunding` and WeChat Pay is asked (again, safely, by out_refund_no). */
     async refund(orderId: string, reason: string, now = new Date()) {
       const order = await orders.startRefund(orderId, reason, now);
-      await service.requestRefund(order.orderNo, order.refund!.outRefundNo, order.refund!.amount, order.payment?.paidAmount ?? order.refund!.amount);
+      await service.requestRefund(
+        order.orderNo,
+        order.refund!.outRefundNo,
+        order.refund!.amount,
+        order.payment?.paidAmount ?? order.refund!.amount,
+      );
       return order;
     },
 
@@ -156,29 +171,50 @@ export function createPaymentsService(deps: {
      */
     async cancelExpired(now: Date): Promise<number> {
       let cancelled = 0;
-      for (const order of await orders.dueForCancel(now)) {
-        if (order.payment?.prepayId) {
-          const trade = await wechatPay.queryByOutTradeNo(order.orderNo).catch(() => undefined);
-          if (trade && trade.trade_state === 'SUCCESS' && 'transaction_id' in trade) {
-            await orders.markPaid(order.orderNo, { transactionId: trade.transaction_id, amount: trade.amount.total }).catch(() => {});
-            continue;
-          }
-          await wechatPay.close(order.orderNo).catch(() => {});
-        }
-        try {
-          await orders.cancel(order, 'timeout', now);
-          cancelled++;
-        } catch (error) {
-          if (!(error instanceof AppError && error.type === 'conflict')) throw error;
-        }
+      let after: { expiresAt: Date; id: Types.ObjectId } | undefined;
+      // Page through every due order, oldest deadline first, so a backlog never hides an old order.
+      for (
+        let batch = await orders.dueForCancel(now);
+        batch.length;
+        batch = await orders.dueForCancel(now, 100, after)
+      ) {
+        const last = batch[batch.length - 1]!;
+        after = { expiresAt: last.expiresAt!, id: last._id };
+        for (const order of batch) if (await service.cancelIfUnpaid(order, now)) cancelled++;
       }
       return cancelled;
+    },
+
+    /** True when the order was cancelled; false when it turned out to be paid or already moved on. */
+    async cancelIfUnpaid(order: OrderDoc, now: Date): Promise<boolean> {
+      if (order.payment?.prepayId) {
+        const trade = await wechatPay.queryByOutTradeNo(order.orderNo).catch(() => undefined);
+        if (trade && trade.trade_state === 'SUCCESS' && 'transaction_id' in trade) {
+          await orders
+            .markPaid(order.orderNo, { transactionId: trade.transaction_id, amount: trade.amount.total })
+            .catch(() => {});
+          return false;
+        }
+        await wechatPay.close(order.orderNo).catch(() => {});
+      }
+      try {
+        await orders.cancel(order, 'timeout', now);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.type === 'conflict') return false;
+        throw error;
+      }
     },
 
     async retryRefunds(now: Date): Promise<number> {
       const due = await orders.refundsToRetry(now);
       for (const order of due) {
-        await service.requestRefund(order.orderNo, order.refund!.outRefundNo, order.refund!.amount, order.payment?.paidAmount ?? order.refund!.amount);
+        await service.requestRefund(
+          order.orderNo,
+          order.refund!.outRefundNo,
+          order.refund!.amount,
+          order.payment?.paidAmount ?? order.refund!.amount,
+        );
       }
       return due.length;
     },

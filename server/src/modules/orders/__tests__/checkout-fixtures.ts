@@ -4,7 +4,10 @@ import type { TestMall } from '../../../../test/harness';
 import { createCategory, createProduct } from '../../catalog/__tests__/fixtures';
 import { Sku } from '../../catalog/catalog.model';
 
-export async function productWithStock(mall: TestMall, options: { stock: number; price?: number; limitPerMember?: number; title?: string }) {
+export async function productWithStock(
+  mall: TestMall,
+  options: { stock: number; price?: number; limitPerMember?: number; title?: string },
+) {
   const category = await createCategory(mall, `分类-${randomUUID().slice(0, 6)}`);
   const product = await createProduct(mall, {
     title: options.title ?? `测试茶-${randomUUID().slice(0, 6)}`,
@@ -29,9 +32,18 @@ export async function shopper(mall: TestMall, nickname?: string) {
   const member = await mall.loginMember(nickname);
   const address = await mall.api('POST', '/api/addresses', {
     token: member.token,
-    body: { name: '林小满', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号', isDefault: true },
+    body: {
+      name: '林小满',
+      phone: '13800138000',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      detail: '龙井路 1 号',
+      isDefault: true,
+    },
   });
-  if (address.status !== 201 && address.status !== 200) throw new Error(`address: ${address.status} ${JSON.stringify(address.body)}`);
+  if (address.status !== 201 && address.status !== 200)
+    throw new Error(`address: ${address.status} ${JSON.stringify(address.body)}`);
   return { ...member, addressId: address.body.id as string };
 }
 

@@ -13,7 +13,9 @@ describe('stock never oversells', () => {
   it('50 concurrent orders for a SKU with stock 10 → exactly 10 created, stock 0; cancelling all → stock 10 again', async () => {
     const { skuId } = await productWithStock(mall, { stock: 10 });
     const buyers = await Promise.all(Array.from({ length: 10 }, (_, i) => shopper(mall, `stock-buyer-${i}`)));
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => placeOrder(mall, buyers[i % 10]!, [{ skuId, qty: 1 }])));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => placeOrder(mall, buyers[i % 10]!, [{ skuId, qty: 1 }])),
+    );
     const created = answers.filter((a) => a.status === 201);
     expect(created).toHaveLength(10);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'out_of_stock')).toBe(true);
@@ -35,7 +37,9 @@ describe('stock never oversells', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => placeOrder(mall, buyer, [{ skuId, qty: 1 }])));
     const created = answers.filter((a) => a.status === 201);
     expect(created).toHaveLength(2);
-    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(8).fill('purchase_limit_exceeded'));
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(
+      Array(8).fill('purchase_limit_exceeded'),
+    );
     expect(await stockOf(skuId)).toBe(98);
     expect((await SkuPurchase.findById(`${buyer.id}:${skuId}`).lean())?.qty).toBe(2);
 
@@ -70,7 +74,9 @@ describe('idempotency', () => {
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
 
-    const racing = await Promise.all(Array.from({ length: 10 }, () => placeOrder(mall, buyer, [{ skuId, qty: 1 }], { key: 'racing-key-0001' })));
+    const racing = await Promise.all(
+      Array.from({ length: 10 }, () => placeOrder(mall, buyer, [{ skuId, qty: 1 }], { key: 'racing-key-0001' })),
+    );
     expect(racing.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
     expect(await Order.countDocuments({ member: buyer.id, idempotencyKey: 'racing-key-0001' })).toBe(1);
@@ -80,7 +86,10 @@ describe('idempotency', () => {
   it('requires an Idempotency-Key', async () => {
     const { skuId } = await productWithStock(mall, { stock: 5 });
     const buyer = await shopper(mall);
-    const response = await mall.api('POST', '/api/orders', { token: buyer.token, body: { items: [{ skuId, qty: 1 }], addressId: buyer.addressId } });
+    const response = await mall.api('POST', '/api/orders', {
+      token: buyer.token,
+      body: { items: [{ skuId, qty: 1 }], addressId: buyer.addressId },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('idempotency_key_required');
   });
@@ -116,7 +125,9 @@ describe('who may see and touch an order', () => {
     }
     const list = await mall.api('GET', '/api/orders', { token: a.token });
     expect(list.body.items.map((o: any) => o.id)).not.toContain(order.body.id);
-    expect((await mall.api('GET', `/api/orders/${order.body.id}`, { token: b.token })).body.status).toBe('pending_payment');
+    expect((await mall.api('GET', `/api/orders/${order.body.id}`, { token: b.token })).body.status).toBe(
+      'pending_payment',
+    );
   });
 
   it('another member’s address cannot be used', async () => {
@@ -129,16 +140,35 @@ describe('who may see and touch an order', () => {
 
   it('private products: a regular member cannot order a gold product (404), nor a gold teaser (403); a gold member can', async () => {
     const category = await createCategory(mall, '私享-orders');
-    const hidden = await createProduct(mall, { title: '金卡私藏', categoryId: category.id, visibility: 'tier', minTier: 'gold', skus: [{ specs: [], price: 36800, stock: 5 }] });
-    const teaser = await createProduct(mall, { title: '金卡预告', categoryId: category.id, visibility: 'tier', minTier: 'gold', teaser: true, skus: [{ specs: [], price: 26800, stock: 5 }] });
+    const hidden = await createProduct(mall, {
+      title: '金卡私藏',
+      categoryId: category.id,
+      visibility: 'tier',
+      minTier: 'gold',
+      skus: [{ specs: [], price: 36800, stock: 5 }],
+    });
+    const teaser = await createProduct(mall, {
+      title: '金卡预告',
+      categoryId: category.id,
+      visibility: 'tier',
+      minTier: 'gold',
+      teaser: true,
+      skus: [{ specs: [], price: 26800, stock: 5 }],
+    });
     const regular = await shopper(mall);
     expect((await placeOrder(mall, regular, [{ skuId: hidden.skus[0]!.id, qty: 1 }])).status).toBe(404);
     const locked = await placeOrder(mall, regular, [{ skuId: teaser.skus[0]!.id, qty: 1 }]);
     expect(locked.status).toBe(403);
     expect(locked.body.error.code).toBe('tier_required');
-    const preview = await mall.api('POST', '/api/orders/preview', { token: regular.token, body: { items: [{ skuId: hidden.skus[0]!.id, qty: 1 }] } });
+    const preview = await mall.api('POST', '/api/orders/preview', {
+      token: regular.token,
+      body: { items: [{ skuId: hidden.skus[0]!.id, qty: 1 }] },
+    });
     expect(preview.status).toBe(404);
-    expect((await mall.api('POST', '/api/orders/preview', { body: { items: [{ skuId: hidden.skus[0]!.id, qty: 1 }] } })).status).toBe(401);
+    expect(
+      (await mall.api('POST', '/api/orders/preview', { body: { items: [{ skuId: hidden.skus[0]!.id, qty: 1 }] } }))
+        .status,
+    ).toBe(401);
 
     const gold = await shopper(mall);
     await setTier(gold.id, 'gold');
@@ -151,7 +181,10 @@ describe('states and timed transitions', () => {
     const { skuId } = await productWithStock(mall, { stock: 5, price: 4500 });
     const buyer = await shopper(mall);
     const before = await Order.countDocuments();
-    const preview = await mall.api('POST', '/api/orders/preview', { token: buyer.token, body: { items: [{ skuId, qty: 2 }] } });
+    const preview = await mall.api('POST', '/api/orders/preview', {
+      token: buyer.token,
+      body: { items: [{ skuId, qty: 2 }] },
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.amounts).toMatchObject({ listTotal: 9000, itemsTotal: 9000, shippingFee: 800, payable: 9800 });
     expect(preview.body.breakdown.map((line: any) => line.kind)).toEqual(['items', 'shipping', 'payable', 'earn']);
@@ -199,8 +232,21 @@ describe('states and timed transitions', () => {
       idempotencyKey: 'crash-key-0001',
       requestHash: 'x',
       status: 'creating',
-      items: [{ skuId, productId: 'p', title: 't', qty: 3, listPrice: 1, unitPrice: 1, priceSource: 'list', lineTotal: 3 }],
-      amounts: { listTotal: 3, itemsTotal: 3, memberSaving: 0, shippingFee: 0, freeShippingThreshold: 0, pointsCost: 0, pointsUsed: 0, pointsDeduction: 0, payable: 3, pointsEarned: 0 },
+      items: [
+        { skuId, productId: 'p', title: 't', qty: 3, listPrice: 1, unitPrice: 1, priceSource: 'list', lineTotal: 3 },
+      ],
+      amounts: {
+        listTotal: 3,
+        itemsTotal: 3,
+        memberSaving: 0,
+        shippingFee: 0,
+        freeShippingThreshold: 0,
+        pointsCost: 0,
+        pointsUsed: 0,
+        pointsDeduction: 0,
+        payable: 3,
+        pointsEarned: 0,
+      },
       tier: 'regular',
       address: { name: 'a', phone: '13800138000', province: 'p', city: 'c', district: 'd', detail: 'x' },
       holds: { stock: [skuId], limits: [], points: 0 },
@@ -220,8 +266,14 @@ describe('states and timed transitions', () => {
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const order = await placeOrder(mall, buyer, [{ skuId, qty: 1 }]);
-      await Order.updateOne({ _id: order.body.id }, { $set: { status: 'paid', 'payment.paidAmount': order.body.amounts.payable } });
-      const shipped = await mall.api('POST', `/api/admin/orders/${order.body.id}/ship`, { token: support, body: { carrier: '顺丰速运', trackingNo: `SF${1000000 + i}` } });
+      await Order.updateOne(
+        { _id: order.body.id },
+        { $set: { status: 'paid', 'payment.paidAmount': order.body.amounts.payable } },
+      );
+      const shipped = await mall.api('POST', `/api/admin/orders/${order.body.id}/ship`, {
+        token: support,
+        body: { carrier: '顺丰速运', trackingNo: `SF${1000000 + i}` },
+      });
       expect(shipped.status).toBe(200);
       expect(shipped.body.status).toBe('shipped');
       ids.push(order.body.id);
@@ -232,7 +284,10 @@ describe('states and timed transitions', () => {
     expect(await mall.services.orders.autoComplete(new Date(Date.now() + 10 * 86_400_000 + 60_000))).toBe(1);
     expect((await mall.api('GET', `/api/orders/${ids[1]}`, { token: buyer.token })).body.status).toBe('completed');
     // Shipping twice is an illegal transition.
-    const twice = await mall.api('POST', `/api/admin/orders/${ids[1]}/ship`, { token: support, body: { carrier: '顺丰速运', trackingNo: 'SF9999999' } });
+    const twice = await mall.api('POST', `/api/admin/orders/${ids[1]}/ship`, {
+      token: support,
+      body: { carrier: '顺丰速运', trackingNo: 'SF9999999' },
+    });
     expect(twice.status).toBe(409);
   });
 

@@ -2,8 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
 import { rsaVerify, signatureMessage } from '../../../adapters/wechatpay-crypto';
-import { Order } from '../../orders/order.model';
 import { placeOrder, productWithStock, shopper, stockOf } from '../../orders/__tests__/checkout-fixtures';
+import { Order } from '../../orders/order.model';
 
 let mall: TestMall;
 beforeAll(async () => {
@@ -82,11 +82,17 @@ describe('the payment notification', () => {
     const { buyer, order } = await pendingOrder();
     await mall.api('POST', `/api/orders/${order.id}/pay`, { token: buyer.token });
     const message = mall.services.sandbox!.buildTransactionNotification(order.orderNo);
-    const forged = { ...message, headers: { ...message.headers, 'Wechatpay-Signature': Buffer.from('forged').toString('base64') } };
+    const forged = {
+      ...message,
+      headers: { ...message.headers, 'Wechatpay-Signature': Buffer.from('forged').toString('base64') },
+    };
     const answer = await post(forged);
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('notify_bad_signature');
-    const tampered = await post({ headers: message.headers, body: message.body.replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESS" ') });
+    const tampered = await post({
+      headers: message.headers,
+      body: message.body.replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESS" '),
+    });
     expect(tampered.status).toBe(401);
     expect((await Order.findById(order.id).lean())?.status).toBe('pending_payment');
   });
@@ -94,7 +100,9 @@ describe('the payment notification', () => {
   it('a stale timestamp is rejected (replay protection)', async () => {
     const { buyer, order } = await pendingOrder();
     await mall.api('POST', `/api/orders/${order.id}/pay`, { token: buyer.token });
-    const stale = mall.services.sandbox!.buildTransactionNotification(order.orderNo, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = mall.services.sandbox!.buildTransactionNotification(order.orderNo, {
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     const answer = await post(stale);
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('notify_stale');
@@ -171,26 +179,53 @@ describe('refunds', () => {
     await fetch(pay.body.sandbox.confirmUrl, { method: 'POST' });
     expect(await stockOf(skuId)).toBe(3);
     const support = await mall.loginAdmin('support');
-    const refund = await mall.api('POST', `/api/admin/orders/${order.id}/refund`, { token: support, body: { reason: '顾客不想要了' } });
+    const refund = await mall.api('POST', `/api/admin/orders/${order.id}/refund`, {
+      token: support,
+      body: { reason: '顾客不想要了' },
+    });
     expect(refund.status).toBe(200);
     expect(refund.body.status).toBe('refunding');
     await mall.services.sandbox!.settled();
     const view = await mall.api('GET', `/api/orders/${order.id}`, { token: buyer.token });
-    expect(view.body).toMatchObject({ status: 'refunded', statusText: '已退款', refund: { amount: order.amounts.payable } });
+    expect(view.body).toMatchObject({
+      status: 'refunded',
+      statusText: '已退款',
+      refund: { amount: order.amounts.payable },
+    });
     expect(await stockOf(skuId)).toBe(4);
-    const again = await mall.api('POST', `/api/admin/orders/${order.id}/refund`, { token: support, body: { reason: '再退一次' } });
+    const again = await mall.api('POST', `/api/admin/orders/${order.id}/refund`, {
+      token: support,
+      body: { reason: '再退一次' },
+    });
     expect(again.status).toBe(409);
     // Asking WeChat Pay again with the same out_refund_no never refunds twice.
-    await mall.services.payments.requestRefund(order.orderNo, `R${order.orderNo}`, order.amounts.payable, order.amounts.payable);
+    await mall.services.payments.requestRefund(
+      order.orderNo,
+      `R${order.orderNo}`,
+      order.amounts.payable,
+      order.amounts.payable,
+    );
     await mall.services.sandbox!.settled();
     expect(mall.services.sandbox!.trade(order.orderNo)?.refunds.size).toBe(1);
-    expect(mall.services.sandbox!.trade(order.orderNo)?.refunds.get(`R${order.orderNo}`)?.amount).toBe(order.amounts.payable);
+    expect(mall.services.sandbox!.trade(order.orderNo)?.refunds.get(`R${order.orderNo}`)?.amount).toBe(
+      order.amounts.payable,
+    );
   });
 
   it('an unpaid order cannot be refunded; members cannot refund through the admin API', async () => {
     const { buyer, order } = await pendingOrder();
     const support = await mall.loginAdmin('support');
-    expect((await mall.api('POST', `/api/admin/orders/${order.id}/refund`, { token: support, body: { reason: '测试退款' } })).status).toBe(409);
-    expect((await mall.api('POST', `/api/admin/orders/${order.id}/refund`, { token: buyer.token, body: { reason: '测试退款' } })).status).toBe(403);
+    expect(
+      (await mall.api('POST', `/api/admin/orders/${order.id}/refund`, { token: support, body: { reason: '测试退款' } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await mall.api('POST', `/api/admin/orders/${order.id}/refund`, {
+          token: buyer.token,
+          body: { reason: '测试退款' },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

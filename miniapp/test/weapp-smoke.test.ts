@@ -1,0 +1,229 @@
+// @vitest-environment node
+/**
+ * The weapp build a shopper actually gets, run for real: miniprogram-simulate renders the compiled 我的 page
+ * (WXML compiled by WeChat's own wcc, our React code running on Taro's mini runtime), with small App/Page
+ * stand-ins for the two constructors only WeChat provides. Needs `npm run build:weapp -w miniapp` first.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const ME_PAGE = 'pages/me/index';
+
+/** The part of a j-component wrapper this test touches. */
+interface SimulatedComponent {
+  dom: HTMLElement;
+  attach(parent: Element): void;
+  querySelector(selector: string): SimulatedComponent | undefined;
+  dispatchEvent(eventName: string, options?: Record<string, unknown>): void;
+}
+
+interface Simulate {
+  load(componentPath: string, options?: { rootPath?: string }): string;
+  render(id: string, properties?: Record<string, unknown>): SimulatedComponent;
+}
+
+type Lifecycle = (this: Record<string, unknown>, ...args: unknown[]) => void;
+type Options = Record<string, unknown>;
+
+const globals = globalThis as Record<string, unknown>;
+
+async function until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * WeChat's base library, as far as a Taro page needs it: a DOM for j-component to draw into, `App` and `Page`
+ * constructors (a page becomes a j-component custom component whose `attached` plays onLoad → onShow → onReady),
+ * and getApp/getCurrentPages.
+ */
+interface Host {
+  simulate: Simulate;
+  navigations: Options[];
+  requests: Options[];
+  storage: Map<string, unknown>;
+  answer: (respond: (request: Options) => { statusCode: number; data: unknown }) => void;
+}
+
+function installMiniProgramHost(route: string): Host {
+  const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, options?: Options) => { window: Window } };
+  const { window } = new JSDOM('<!doctype html><html><head></head><body></body></html>', { pretendToBeVisual: true });
+  globals.window = window;
+  globals.document = window.document;
+  // j-component builds events with the global constructors: they must be the DOM's, not Node's own.
+  for (const name of ['Event', 'CustomEvent', 'MouseEvent', 'HTMLElement', 'Element', 'Node'] as const) {
+    globals[name] = (window as unknown as Options)[name];
+  }
+
+  const simulate = require('miniprogram-simulate') as Simulate;
+  const registerComponent = globals.Component as (definition: Options) => void;
+  const wx = globals.wx as Record<string, unknown>;
+
+  let app: Options | null = null;
+  const pages: Options[] = [];
+  globals.App = (options: Options) => {
+    app = options;
+  };
+  globals.getApp = () => app;
+  globals.getCurrentPages = () => pages;
+  globals.Page = (options: Options) => {
+    const methods: Record<string, Lifecycle> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (typeof value === 'function') methods[key] = value as Lifecycle;
+    }
+    registerComponent({
+      data: (options.data as Options | undefined) ?? {},
+      methods,
+      lifetimes: {
+        attached(this: Options) {
+          this.route = route;
+          pages.push(this);
+          for (const [lifecycle, args] of [
+            ['onLoad', [{}]],
+            ['onShow', []],
+            ['onReady', []],
+          ] as const) {
+            (this[lifecycle] as Lifecycle | undefined)?.call(this, ...args);
+          }
+        },
+      },
+    });
+  };
+
+  const navigations: Options[] = [];
+  wx.navigateTo = (options: Options) => {
+    navigations.push({ url: options.url });
+    (options.success as ((result: Options) => void) | undefined)?.({ errMsg: 'navigateTo:ok' });
+  };
+  const storage = new Map<string, unknown>();
+  wx.getStorageSync = (key: string) => (storage.has(key) ? structuredClone(storage.get(key)) : '');
+  wx.setStorageSync = (key: string, value: unknown) => void storage.set(key, structuredClone(value));
+  wx.removeStorageSync = (key: string) => void storage.delete(key);
+
+  const requests: Options[] = [];
+  let respond: (request: Options) => { statusCode: number; data: unknown } = () => ({ statusCode: 404, data: null });
+  wx.request = (options: Options) => {
+    requests.push({ url: options.url, method: options.method, header: options.header, data: options.data });
+    const response = respond(options);
+    setTimeout(() => (options.success as ((result: Options) => void) | undefined)?.({ ...response, header: {} }), 0);
+    return { abort() {} };
+  };
+
+  // Taro's webpack runtime first, then the app (which pulls in taro, vendors and common), then launch it.
+  require(path.join(dist, 'runtime.js'));
+  require(path.join(dist, 'app.js'));
+  const launched = app as Options | null;
+  if (!launched || typeof launched.onLaunch !== 'function') throw new Error('dist/app.js did not register an App');
+  (launched.onLaunch as Lifecycle).call(launched, { path: route, query: {}, scene: 1001 });
+  (launched.onShow as Lifecycle | undefined)?.call(launched, { path: route, query: {}, scene: 1001 });
+  return {
+    simulate,
+    navigations,
+    requests,
+    storage,
+    answer: (next) => {
+      respond = next;
+    },
+  };
+}
+
+const loadedPages = new Map<string, string>();
+
+/** Each render is a fresh page instance (onLoad → onShow → onReady); a page's code is loaded only once. */
+function renderPage(host: Host, route: string): SimulatedComponent {
+  let id = loadedPages.get(route);
+  if (!id) {
+    id = host.simulate.load(path.join(dist, route), { rootPath: dist });
+    loadedPages.set(route, id);
+  }
+  const page = host.simulate.render(id);
+  page.attach((globals.document as Document).createElement('parent-wrapper'));
+  return page;
+}
+
+describe('weapp build (miniprogram-simulate)', () => {
+  let host: Host;
+  let page: SimulatedComponent;
+
+  beforeAll(async () => {
+    const missing = ['runtime.js', 'app.js', 'app.json', 'base.wxml', `${ME_PAGE}.js`, `${ME_PAGE}.wxml`].filter(
+      (file) => !existsSync(path.join(dist, file)),
+    );
+    if (missing.length > 0) {
+      throw new Error(
+        `miniapp/dist is not built (missing ${missing.join(', ')}). Run \`npm run build:weapp -w miniapp\` ` +
+          'first; the root `npm test` builds before it tests.',
+      );
+    }
+    host = installMiniProgramHost(ME_PAGE);
+    page = renderPage(host, ME_PAGE);
+    await until(() => page.dom.textContent?.includes('登录'), 'the 我的 page to render');
+  }, 30_000);
+
+  it('mounts 我的 and, with no session, shows the guest card and its 登录 call to action', () => {
+    const text = page.dom.textContent ?? '';
+    expect(text).toContain('你好，茶友');
+    expect(text).toContain('登录后享会员价、积分与专属礼遇');
+    const login = page.querySelector('.me-login');
+    expect(login?.dom.textContent).toBe('登录');
+    // Member-only parts stay hidden for a guest.
+    expect(text).not.toContain('退出登录');
+    expect(text).not.toContain('会员号');
+  });
+
+  it('a tap on 登录 goes through React to wx.navigateTo, remembering to come back to 我的', async () => {
+    page.querySelector('.me-login')?.dispatchEvent('tap');
+    await until(() => host.navigations.length > 0, 'wx.navigateTo');
+    expect(host.navigations).toEqual([{ url: '/pages/login/index?from=%2Fpages%2Fme%2Findex' }]);
+    expect(host.requests).toEqual([]);
+  });
+
+  it('with a stored session, shows the member and asks the API (absolute weapp base, bearer token) for fresh data', async () => {
+    const member = {
+      id: 'm1',
+      memberNo: 'SY00000042',
+      nickname: '小满',
+      avatarUrl: '',
+      birthday: null,
+      gender: 'unknown',
+      phone: '138****5678',
+      tier: 'gold',
+      inviteCode: 'INVITE01',
+      marketplaces: [],
+      createdAt: '2026-11-22T01:00:00.000Z',
+    };
+    host.storage.set('siyu.tokens', {
+      accessToken: 'access-1',
+      refreshToken: 'refresh-1',
+      expiresAt: Date.now() + 900_000,
+    });
+    host.storage.set('siyu.member', member);
+    host.answer(() => ({ statusCode: 200, data: { ...member, nickname: '小满（新）' } }));
+
+    const memberPage = renderPage(host, ME_PAGE);
+    await until(() => memberPage.dom.textContent?.includes('小满（新）'), 'the refreshed member');
+    const text = memberPage.dom.textContent ?? '';
+    expect(text).toContain('会员号 SY00000042');
+    expect(text).toContain('金卡');
+    expect(text).toContain('138****5678');
+    expect(text).toContain('退出登录');
+    expect(host.requests).toEqual([
+      {
+        url: `${process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000/api'}/me`,
+        method: 'GET',
+        header: { Accept: 'application/json', Authorization: 'Bearer access-1' },
+        data: undefined,
+      },
+    ]);
+  });
+});

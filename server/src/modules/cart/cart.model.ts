@@ -1,0 +1,27 @@
+import { model, Schema, type Types } from 'mongoose';
+
+/**
+ * One cart per member, keyed by the member id. Lines are keyed by SKU id in an object field
+ * (`items.<skuId>`), so adding, changing and removing a line are single-document `$set`/`$unset`
+ * updates on every engine (FerretDB 1.x has neither arrayFilters nor the positional `$` operator).
+ */
+const cartItemSchema = new Schema(
+  { qty: { type: Number, required: true, min: 1 }, addedAt: { type: Date, required: true } },
+  { _id: false },
+);
+
+const cartSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    items: { type: Map, of: cartItemSchema, default: {} },
+  },
+  { timestamps: true, collection: 'carts' },
+);
+
+export interface CartDoc {
+  _id: Types.ObjectId;
+  items: Record<string, { qty: number; addedAt: Date }>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export const Cart = model('Cart', cartSchema);
