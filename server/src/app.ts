@@ -122,7 +122,6 @@ export function createServices(deps: AppDeps) {
   const catalog = createCatalogService({ benefitsFor: (tier) => membership.benefitsFor(tier) });
   const cart = createCartService({ catalog });
   const addresses = createAddressesService();
-  const orderPoints = points;
   const wechatPay = wechatPayClient(deps);
   const sandbox =
     deps.payment.mode === 'sandbox' ? createWechatPaySandbox(deps.payment.keys, { prefix: SANDBOX_PREFIX }) : undefined;
@@ -130,7 +129,7 @@ export function createServices(deps: AppDeps) {
     catalog,
     addresses,
     membership,
-    points: orderPoints,
+    points,
     cart,
     payMinutes: config.ORDER_PAY_MINUTES,
     autoCompleteDays: config.ORDER_AUTO_COMPLETE_DAYS,

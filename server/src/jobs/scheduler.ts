@@ -31,14 +31,14 @@ export interface Job {
 const OWNER = `${hostname()}:${process.pid}`;
 
 /** Claims the job's lease for `leaseMs`; false when another instance holds a live lease. */
-export async function claimLease(name: string, leaseMs: number, now = new Date()): Promise<boolean> {
+export async function claimLease(name: string, leaseMs: number, now = new Date(), owner = OWNER): Promise<boolean> {
   try {
     const claimed = await JobLease.findOneAndUpdate(
-      { _id: name, $or: [{ leasedUntil: null }, { leasedUntil: op({ $lte: now }) }, { owner: OWNER }] },
-      { $set: { owner: OWNER, leasedUntil: new Date(now.getTime() + leaseMs) } },
+      { _id: name, $or: [{ leasedUntil: null }, { leasedUntil: op({ $lte: now }) }, { owner }] },
+      { $set: { owner, leasedUntil: new Date(now.getTime() + leaseMs) } },
       { upsert: true, new: true, lean: true },
     );
-    return claimed?.owner === OWNER;
+    return claimed?.owner === owner;
   } catch (error) {
     if (isDuplicateKey(error)) return false; // the lease exists and is held by someone else
     throw error;
