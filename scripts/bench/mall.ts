@@ -83,7 +83,7 @@ const deps = {
   config: { ...config, SERVE_STOREFRONT: false },
   jwtSecret: 'bench-secret-bench-secret-bench-secret-0123',
   engine: engine.kind,
-  log: createLogger('silent'),
+  log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent'),
   payment: { mode: 'sandbox' as const, keys: generateSandboxKeys() },
   runtime,
 };

@@ -6,9 +6,10 @@ package main
 // decrements of a stock of 10 "succeeding". MongoDB makes every single-document write atomic; the
 // mall's stock, points and seat rules depend on exactly that.
 //
-// This proxy restores it for the embedded engine: it sits in front of FerretDB and forwards one
-// command at a time (OP_MSG request → its reply), so no two commands interleave. Handshakes
-// (hello/isMaster, which may block awaiting topology changes) pass without the lock.
+// This proxy restores it for the embedded engine: it sits in front of FerretDB and forwards write
+// commands one at a time (OP_MSG request → its reply), so no two writes interleave. Reads pass
+// freely: a read sees a document before or after a write, never half of one, and lost updates only
+// come from interleaved writes.
 
 import (
 	"bytes"
@@ -116,8 +117,15 @@ func flags(message []byte) uint32 {
 	return binary.LittleEndian.Uint32(message[16:20])
 }
 
-// needsLock: every OP_MSG command except the handshake ones. Legacy opcodes are only used for the
-// initial handshake by current drivers.
+// writeCommands are the commands that change data or schema.
+var writeCommands = map[string]bool{
+	"insert": true, "update": true, "delete": true, "findAndModify": true, "findandmodify": true,
+	"create": true, "createIndexes": true, "drop": true, "dropDatabase": true, "dropIndexes": true,
+	"renameCollection": true, "collMod": true,
+}
+
+// needsLock: OP_MSG write commands. Legacy opcodes are only used for the initial handshake by
+// current drivers.
 func needsLock(message []byte) bool {
 	if !isOpMsg(message) || len(message) < headerLength+4+1+4+1 {
 		return false
@@ -126,16 +134,12 @@ func needsLock(message []byte) bool {
 	// type byte and the command name as a C string.
 	body := message[headerLength+4:]
 	if body[0] != 0 {
-		return true
+		return true // a document sequence first: only bulk writes send those
 	}
 	element := body[1+4:]
 	name := element[1:]
 	if end := bytes.IndexByte(name, 0); end >= 0 {
 		name = name[:end]
 	}
-	switch string(name) {
-	case "hello", "isMaster", "ismaster":
-		return false
-	}
-	return true
+	return writeCommands[string(name)]
 }

@@ -311,7 +311,7 @@ const PRODUCTS: SeedProduct[] = [
   {
     key: 'points-tote',
     title: '积分兑换 · 茶人帆布袋',
-    subtitle: '思予定制，积分免费兑',
+    subtitle: '山茶集定制，积分免费兑',
     category: 'teaware',
     tags: ['积分兑换', '周边'],
     sales: 88,
@@ -351,7 +351,7 @@ function productImage(title: string, palette: Palette, privateProduct: boolean):
 <ellipse cx="300" cy="336" rx="128" ry="14" fill="${palette.ink}" opacity="0.22"/>
 <text x="300" y="450" text-anchor="middle" font-family="'PingFang SC','Noto Serif SC','Songti SC',serif" font-size="${name.length > 7 ? 40 : 48}" fill="${palette.ink}">${escapeXml(name)}</text>
 ${edition ? `<text x="300" y="505" text-anchor="middle" font-family="'PingFang SC','Noto Sans SC',sans-serif" font-size="28" fill="${accent}">${escapeXml(edition)}</text>` : ''}
-<text x="560" y="570" text-anchor="end" font-family="serif" font-size="22" fill="${palette.ink}" opacity="0.6">思予</text>
+<text x="560" y="570" text-anchor="end" font-family="serif" font-size="22" fill="${palette.ink}" opacity="0.6">山茶集</text>
 </svg>`;
   return svgDataUri(svg);
 }

@@ -124,6 +124,14 @@ export function objectIdOrNull(id: string): Types.ObjectId | null {
   return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
 }
 
+/**
+ * A SKU without specs can be stored without the field at all (an upserted empty array does not
+ * always survive on FerretDB), so reads treat a missing list as "no specs".
+ */
+function specsOf(sku: Pick<SkuDoc, 'specs'>): SkuDoc['specs'] {
+  return sku.specs ?? [];
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -238,8 +246,8 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
     const { unitPrice, priceSource } = unitPriceFor(pricing, benefits);
     return {
       id: sku._id.toString(),
-      specs: sku.specs.map(({ name, value }) => ({ name, value })),
-      specsText: specsText(sku.specs),
+      specs: specsOf(sku).map(({ name, value }) => ({ name, value })),
+      specsText: specsText(specsOf(sku)),
       price: unitPrice,
       listPrice: sku.price,
       memberPrice: priceSource === 'member_price' ? unitPrice : null,
@@ -360,8 +368,8 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
   function adminSkuView(sku: SkuDoc) {
     return {
       id: sku._id.toString(),
-      specs: sku.specs.map(({ name, value }) => ({ name, value })),
-      specsText: specsText(sku.specs),
+      specs: specsOf(sku).map(({ name, value }) => ({ name, value })),
+      specsText: specsText(specsOf(sku)),
       price: sku.price,
       memberPrices: memberPricesOf(sku),
       pointsPrice: sku.pointsPrice ?? null,
@@ -512,7 +520,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
           skuId: sku._id.toString(),
           productId: product._id.toString(),
           title: product.title,
-          specsText: specsText(sku.specs),
+          specsText: specsText(specsOf(sku)),
           image: product.images?.[0] ?? '',
           price: sku.price,
           memberPrices: memberPricesOf(sku),

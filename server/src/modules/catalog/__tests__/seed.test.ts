@@ -82,6 +82,18 @@ describe('demo catalog seed', () => {
     expect(await mall.services.catalog.recountSales()).toBe(0);
   });
 
+  it('every seeded product opens, for a visitor and for a gold member (no product page is a 500)', async () => {
+    const gold = await mall.loginMember();
+    await setTier(gold.id, 'gold');
+    const list = await mall.api('GET', '/api/products?pageSize=50', { token: gold.token });
+    for (const item of list.body.items as { id: string; title: string }[]) {
+      const asGold = await mall.api('GET', `/api/products/${item.id}`, { token: gold.token });
+      expect(asGold.status, item.title).toBe(200);
+      expect(asGold.body.skus.length, item.title).toBeGreaterThan(0);
+      expect([200, 404], item.title).toContain((await mall.api('GET', `/api/products/${item.id}`)).status);
+    }
+  });
+
   it('leaves a catalog of the shop’s own alone', async () => {
     await mongoose.connection.db!.collection('products').deleteMany({});
     await mongoose.connection.db!.collection('skus').deleteMany({});
