@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  type AddressView,
   type CreateOrderRequest,
   formatFen,
   ORDER_STATUS_TEXT,
@@ -31,37 +32,9 @@ import { Types } from 'mongoose';
 import { op } from '../../db/connection';
 import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
+import type { OrderableLine } from '../catalog/catalog.service';
+import type { OrderMembershipEvent } from '../membership/membership.service';
 import { Order, type OrderDoc, type OrderLine, type OrderStatus, SkuPurchase } from './order.model';
-
-export interface OrderableLine {
-  skuId: string;
-  productId: string;
-  title: string;
-  specsText: string;
-  image: string;
-  price: number;
-  memberPrices?: Partial<Record<TierCode, number>>;
-  pointsPrice?: number;
-  limitPerMember: number;
-  stock: number;
-}
-
-export interface AddressSnapshot {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-}
-
-export interface OrderMembershipEvent {
-  memberId: string;
-  orderId: string;
-  orderNo: string;
-  paidAmount: number;
-  pointsEarned: number;
-}
 
 /** What orders need from the other domains; each is that domain's own service. */
 export interface OrdersDeps {
@@ -73,7 +46,7 @@ export interface OrdersDeps {
     takeStock(skuId: string, qty: number): Promise<boolean>;
     returnStock(skuId: string, qty: number): Promise<void>;
   };
-  addresses: { getForOrder(memberId: string, addressId: string): Promise<AddressSnapshot> };
+  addresses: { getForOrder(memberId: string, addressId: string): Promise<AddressView> };
   membership: {
     benefitsFor(tier: TierCode): Promise<TierBenefits>;
     pricingRules(): Promise<ShopPricingRules>;
@@ -97,15 +70,8 @@ export interface OrdersDeps {
 
 export type Viewer = { id: string; tier: TierCode };
 
-const VISIBLE: OrderStatus[] = [
-  'pending_payment',
-  'paid',
-  'shipped',
-  'completed',
-  'cancelled',
-  'refunding',
-  'refunded',
-];
+/** The states a member or admin ever sees; `creating` and `failed` are internal. */
+const VISIBLE = Object.keys(ORDER_STATUS_TEXT) as OrderStatus[];
 
 export function toOrderView(order: OrderDoc): OrderView {
   const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
@@ -494,14 +460,7 @@ export function createOrdersService(deps: OrdersDeps) {
 
     async list(memberId: string, query: { status?: VisibleOrderStatus | undefined; page: number; pageSize: number }) {
       const filter = { member: memberId, status: query.status ?? op({ $in: VISIBLE }) };
-      const [items, total] = await Promise.all([
-        Order.find(filter)
-          .sort({ createdAt: -1 })
-          .skip((query.page - 1) * query.pageSize)
-          .limit(query.pageSize)
-          .lean<OrderDoc[]>(),
-        Order.countDocuments(filter),
-      ]);
+      const { items, total } = await pageOfOrders(filter, query);
       return { items: items.map(toOrderView), total, page: query.page, pageSize: query.pageSize };
     },
 
@@ -795,11 +754,16 @@ export async function listOrdersForAdmin(query: Parameters<import('./orders.rout
       { 'address.phone': op({ $regex: pattern }) },
     ];
   }
+  return pageOfOrders(filter, query);
+}
+
+/** Newest first, one page, with the total for the same filter. */
+async function pageOfOrders(filter: Record<string, unknown>, page: { page: number; pageSize: number }) {
   const [items, total] = await Promise.all([
     Order.find(filter)
       .sort({ createdAt: -1 })
-      .skip((query.page - 1) * query.pageSize)
-      .limit(query.pageSize)
+      .skip((page.page - 1) * page.pageSize)
+      .limit(page.pageSize)
       .lean<OrderDoc[]>(),
     Order.countDocuments(filter),
   ]);
