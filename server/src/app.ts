@@ -32,6 +32,7 @@ import { createCatalogService } from './modules/catalog/catalog.service';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
+import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
@@ -198,6 +199,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   ];
   const adminRoutes: AnyRoute[] = [
     ...adminsRoutes(services.admins, limits),
+    ...membersAdminRoutes(),
     ...catalogAdminRoutes(services.catalog),
     ...adminOrderRoutes(services.orders, services.payments, { listOrders: listOrdersForAdmin }),
     ...membershipAdminRoutes(services.membership),

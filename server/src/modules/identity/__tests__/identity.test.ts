@@ -273,3 +273,28 @@ function hs256(payload: Record<string, unknown>) {
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
   return `${unsigned}.${createHmac('sha256', TEST_JWT_SECRET).update(unsigned).digest('base64url')}`;
 }
+
+describe('the support desk', () => {
+  it('finds members by member number, nickname or phone, with their points and growth; operators and members may not', async () => {
+    const member = await mall.loginMember('查找我');
+    await mall.api('POST', '/api/me/phone', { token: member.token, body: { code: 'demo:13912345678' } });
+    const support = await mall.loginAdmin('support');
+    for (const q of [member.memberNo, '查找', '1391234']) {
+      const found = await mall.api('GET', `/api/admin/members?q=${encodeURIComponent(q)}`, { token: support });
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((m: any) => m.id)).toContain(member.id);
+    }
+    const detail = await mall.api('GET', `/api/admin/members/${member.id}`, { token: support });
+    expect(detail.body).toMatchObject({
+      memberNo: member.memberNo,
+      phone: '13912345678',
+      pointsBalance: 0,
+      growth: 0,
+      tier: 'regular',
+    });
+    expect((await mall.api('GET', '/api/admin/members', { token: await mall.loginAdmin('operator') })).status).toBe(
+      403,
+    );
+    expect((await mall.api('GET', '/api/admin/members', { token: member.token })).status).toBe(403);
+  });
+});
