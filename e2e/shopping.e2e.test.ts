@@ -20,7 +20,9 @@ describe('buying tea on the H5 storefront', () => {
     await loginAs(page, '买茶的小林');
 
     // An address first, through the address book.
-    await page.goto(`${url}/pages/address-edit/index`);
+    await page.goto(`${url}/pages/addresses/index`);
+    await page.getByText('新增地址').first().click();
+    await page.waitForURL(/pages\/address-edit\/index/);
     await page.locator('.address-name input, input.address-name').first().fill('林小满');
     await page.locator('.address-phone input, input.address-phone').first().fill('13800138000');
     for (const [field, value] of [
@@ -37,6 +39,7 @@ describe('buying tea on the H5 storefront', () => {
       .fill('龙井路 1 号');
     await page.locator('.address-save').click();
     await page.waitForURL(/pages\/addresses\/index/);
+    await page.getByText('林小满').first().waitFor();
 
     await page.goto(`${url}/pages/home/index`);
     await page.locator('.product-card').first().waitFor();
@@ -63,7 +66,7 @@ describe('buying tea on the H5 storefront', () => {
     await expect.poll(() => page.getByText(/支付成功/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
 
     await page.goto(`${url}/pages/orders/index`);
-    await page.locator('.order-status', { hasText: '待发货' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.order-card__status', { hasText: '待发货' }).first().waitFor({ timeout: 15_000 });
     await page.getByText('西湖龙井').first().click();
     await page.waitForURL(/pages\/order\/index/);
     await expect.poll(() => page.locator('.order-status').first().textContent()).toContain('待发货');

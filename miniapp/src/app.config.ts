@@ -8,6 +8,21 @@ export default defineAppConfig({
     'pages/me/index',
     'pages/login/index',
     'pages/profile/index',
+    // Shopping
+    'pages/product/index',
+    'pages/checkout/index',
+    'pages/pay/index',
+    'pages/orders/index',
+    'pages/order/index',
+    'pages/addresses/index',
+    'pages/address-edit/index',
+    // Membership
+    'pages/membership/index',
+    'pages/points/index',
+    'pages/points-history/index',
+    'pages/review-task/index',
+    'pages/invite/index',
+    'pages/points-mall/index',
   ],
   window: {
     backgroundTextStyle: 'dark',

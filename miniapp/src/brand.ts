@@ -24,4 +24,12 @@ export const PAGES = {
   me: '/pages/me/index',
   login: '/pages/login/index',
   profile: '/pages/profile/index',
+  // Shopping
+  product: '/pages/product/index',
+  checkout: '/pages/checkout/index',
+  pay: '/pages/pay/index',
+  orders: '/pages/orders/index',
+  order: '/pages/order/index',
+  addresses: '/pages/addresses/index',
+  addressEdit: '/pages/address-edit/index',
 } as const;

@@ -49,7 +49,14 @@ describe('我的 page (H5)', () => {
     expect(screen.getByText('2026年11月22日')).toBeTruthy();
     expect(screen.getByText('未绑定')).toBeTruthy();
     expect(screen.queryByText('绑定手机号')).toBeNull();
-    await waitFor(() => expect(sent().map((request) => request.url)).toEqual(['/api/me']));
+    // The member refresh, plus the membership summary (membership and points balance) beside the card.
+    await waitFor(() =>
+      expect(
+        sent()
+          .map((request) => request.url.split('?')[0])
+          .sort(),
+      ).toEqual(['/api/me', '/api/me/membership', '/api/me/points']),
+    );
   });
 
   it('退出登录 asks first, tells the server, forgets the session and shows the guest card', async () => {

@@ -217,13 +217,63 @@ describe('weapp build (miniprogram-simulate)', () => {
     expect(text).toContain('金卡');
     expect(text).toContain('138****5678');
     expect(text).toContain('退出登录');
-    expect(host.requests).toEqual([
-      {
-        url: `${process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000/api'}/me`,
-        method: 'GET',
-        header: { Accept: 'application/json', Authorization: 'Bearer access-1' },
-        data: undefined,
-      },
+    const base = process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000/api';
+    expect(host.requests.find((request) => request.url === `${base}/me`)).toEqual({
+      url: `${base}/me`,
+      method: 'GET',
+      header: { Accept: 'application/json', Authorization: 'Bearer access-1' },
+      data: undefined,
+    });
+    // The membership summary beside the card (tier growth, points balance) asks the same API with the same token.
+    expect(host.requests.map((request) => String(request.url).split('?')[0]).sort()).toEqual([
+      `${base}/me`,
+      `${base}/me/membership`,
+      `${base}/me/points`,
     ]);
+    for (const request of host.requests) {
+      expect((request.header as Record<string, string>).Authorization).toBe('Bearer access-1');
+    }
+  });
+  it('mounts 积分中心 and a tap on 签到 claims today through wx.request, then shows 今日已签到', async () => {
+    const base = process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000/api';
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    let checkedIn = false;
+    host.requests.length = 0;
+    host.answer((request) => {
+      const path = String(request.url).replace(base, '').split('?')[0];
+      if (path === '/me/points') {
+        const page = { page: 1, pageSize: 1, total: 0, items: [], expiringSoon: null };
+        return { statusCode: 200, data: { ...page, balance: checkedIn ? 5 : 0 } };
+      }
+      if (path === '/me/checkins') {
+        return {
+          statusCode: 200,
+          data: {
+            month: today.slice(0, 7),
+            days: checkedIn ? [today] : [],
+            streak: checkedIn ? 1 : 0,
+            checkedInToday: checkedIn,
+            bonusEvery: 7,
+            bonusPoints: 20,
+          },
+        };
+      }
+      if (path === '/tasks') return { statusCode: 200, data: [] };
+      if (path === '/tasks/daily-checkin/claim') {
+        checkedIn = true;
+        return { statusCode: 200, data: { task: 'daily-checkin', pointsAwarded: 5, balance: 5, streak: 1 } };
+      }
+      return { statusCode: 404, data: null };
+    });
+
+    const pointsPage = renderPage(host, 'pages/points/index');
+    await until(() => pointsPage.querySelector('.checkin-button')?.dom.textContent === '签到', 'the 签到 button');
+    expect(pointsPage.dom.textContent).toContain('已连续签到 0 天');
+    pointsPage.querySelector('.checkin-button')?.dispatchEvent('tap');
+    await until(() => pointsPage.querySelector('.checkin-button')?.dom.textContent === '今日已签到', '今日已签到');
+    const claims = host.requests.filter((request) => request.url === `${base}/tasks/daily-checkin/claim`);
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({ method: 'POST', header: { Authorization: 'Bearer access-1' } });
+    expect(pointsPage.dom.textContent).toContain('已连续签到 1 天');
   });
 });

@@ -9,7 +9,9 @@ beforeAll(async () => {
 describe('job leases (jobs are safe on several API instances)', () => {
   it('when eight instances claim the same job at once, exactly one gets the lease', async () => {
     const now = new Date();
-    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimLease('orders.cancel-unpaid', 30_000, now, `instance-${i}`)));
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => claimLease('orders.cancel-unpaid', 30_000, now, `instance-${i}`)),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 

@@ -37,6 +37,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Do not toast the failure; the caller shows it in place (e.g. a page-level error state). */
   silent?: boolean;
+  /** Extra request headers, e.g. `Idempotency-Key` for placing an order. */
+  headers?: Record<string, string>;
 }
 
 interface RawResponse {
@@ -61,7 +63,7 @@ export function wireMethod(method: HttpMethod, platform: string): { method: Http
 }
 
 async function send(options: RequestOptions, accessToken: string | null): Promise<RawResponse> {
-  const header: Record<string, string> = { Accept: 'application/json' };
+  const header: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body) header['Content-Type'] = 'application/json';
   if (accessToken) header.Authorization = `Bearer ${accessToken}`;
   const { method, override } = wireMethod(options.method ?? 'GET', process.env.TARO_ENV);

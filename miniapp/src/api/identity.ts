@@ -6,24 +6,75 @@ import {
   MemberViewSchema,
   type UpdateProfileRequest,
 } from '@siyu/shared';
+import Taro from '@tarojs/taro';
 import { request } from './client';
-import { clearSession, readTokens, saveMember, saveTokens } from './session';
+import { clearSession, isLoggedIn, readTokens, saveMember, saveTokens } from './session';
+
+const INVITE_KEY = 'siyu.invite';
+const INVITE_PATTERN = /^[A-Za-z0-9_-]{4,32}$/;
+
+/**
+ * Remembers the invite code a friend's link carried (`?invite=CODE` on the landing page) until the first login
+ * sends it. Ignored when already signed in (only a new registration can be invited) or when it is not a code.
+ */
+export function captureInvite(code: unknown): void {
+  if (typeof code !== 'string' || !INVITE_PATTERN.test(code.trim()) || isLoggedIn()) return;
+  try {
+    Taro.setStorageSync(INVITE_KEY, { code: code.trim() });
+  } catch {
+    // Storage full or unavailable: the invite is a nicety, the login still works.
+  }
+}
+
+/** Captures `invite` from a landing URL or query string: "/pages/home/index?invite=AB12CD34". */
+export function captureInviteFromUrl(url: string): void {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : url.replace(/^\?/, '');
+  for (const pair of query.split('#')[0]!.split('&')) {
+    const [key, value] = pair.split('=');
+    if (key === 'invite' && value) {
+      try {
+        captureInvite(decodeURIComponent(value));
+      } catch {
+        captureInvite(value);
+      }
+    }
+  }
+}
+
+export function pendingInvite(): string | null {
+  try {
+    const stored: unknown = Taro.getStorageSync(INVITE_KEY);
+    const code = stored && typeof stored === 'object' ? (stored as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && code ? code : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The demo (H5) login: the server accepts `demo:<nickname>` in place of a wx.login code. */
 export function demoLoginCode(nickname: string): string {
   return `demo:${nickname.trim()}`;
 }
 
-/** Exchanges a login code (wx.login's, or `demo:<nickname>` on the H5 demo) for a session, and keeps it. */
+/**
+ * Exchanges a login code (wx.login's, or `demo:<nickname>` on the H5 demo) for a session, and keeps it. The invite
+ * code, when not given, is the one remembered from the landing link (captureInvite); it is forgotten once used.
+ */
 export async function loginWithCode(code: string, inviteCode?: string): Promise<MemberView> {
   const body: Record<string, unknown> = { code };
-  if (inviteCode) body.inviteCode = inviteCode;
+  const invite = inviteCode || pendingInvite();
+  if (invite) body.inviteCode = invite;
   const response: LoginResponse = await request(
     { method: 'POST', path: '/auth/wechat-login', body, auth: false },
     LoginResponseSchema,
   );
   saveTokens(response);
   saveMember(response.member);
+  try {
+    Taro.removeStorageSync(INVITE_KEY);
+  } catch {
+    // Harmless: a signed-in member's invite is ignored by captureInvite and by the server.
+  }
   return response.member;
 }
 

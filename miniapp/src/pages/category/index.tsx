@@ -1,25 +1,184 @@
-import { Text, View } from '@tarojs/components';
-import { EmptyState } from '../../components';
+import type { StoreCategory, StoreProductCard } from '@siyu/shared';
+import { Input, ScrollView, Text, View } from '@tarojs/components';
+import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { fetchCategories, fetchProducts } from '../../api/catalog';
+import type { ApiError } from '../../api/client';
+import { EmptyState, ErrorState, LoadingState } from '../../components';
+import { ProductCard } from '../../components/product-card';
+import { useMember } from '../../hooks/use-member';
+import { openProduct } from '../../shop/links';
 import './index.scss';
 
+const PAGE_SIZE = 20;
+const HANDOFF_KEY = 'siyu.category.open';
+
+/** The category tapped on 首页, if any (tab pages cannot take a query). */
+function takeHandoff(): string | null {
+  try {
+    const value = Taro.getStorageSync(HANDOFF_KEY) as { id?: string } | '';
+    if (!value || typeof value !== 'object' || !value.id) return null;
+    Taro.removeStorageSync(HANDOFF_KEY);
+    return value.id;
+  } catch {
+    return null;
+  }
+}
+
 export default function CategoryPage() {
+  const { loggedIn } = useMember();
+  const [categories, setCategories] = useState<StoreCategory[] | null>(null);
+  const [categoriesError, setCategoriesError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [keyword, setKeyword] = useState('');
+  const [query, setQuery] = useState('');
+  const [products, setProducts] = useState<StoreProductCard[]>([]);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ticket = useRef(0);
+
+  const loadCategories = useCallback(async () => {
+    setCategoriesError(null);
+    try {
+      const list = await fetchCategories({ silent: true });
+      setCategories(list);
+      setSelected((current) => current ?? list[0]?.id ?? null);
+    } catch (caught) {
+      setCategoriesError((caught as ApiError).message);
+    }
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when who is looking changes.
+  useEffect(() => {
+    void loadCategories();
+  }, [loggedIn]);
+
+  useDidShow(() => {
+    const wanted = takeHandoff();
+    if (wanted) {
+      setQuery('');
+      setKeyword('');
+      setSelected(wanted);
+    }
+  });
+
+  const loadProducts = useCallback(async (category: string | null, q: string, nextPage: number) => {
+    const mine = ++ticket.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const result = await fetchProducts(
+        { category: q ? undefined : (category ?? undefined), q: q || undefined, page: nextPage, pageSize: PAGE_SIZE },
+        { silent: true },
+      );
+      if (mine !== ticket.current) return;
+      setProducts((current) => (nextPage === 1 ? result.items : [...current, ...result.items]));
+      setTotal(result.total);
+      setPage(nextPage);
+    } catch (caught) {
+      if (mine === ticket.current) setError((caught as ApiError).message);
+    } finally {
+      if (mine === ticket.current) setLoading(false);
+    }
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loggedIn changes prices and visibility.
+  useEffect(() => {
+    if (!selected && !query) return;
+    setPage(0);
+    setProducts([]);
+    void loadProducts(selected, query, 1);
+  }, [selected, query, loggedIn, loadProducts]);
+
+  const loadMore = () => {
+    if (!loading && !error && products.length < total) void loadProducts(selected, query, page + 1);
+  };
+  useReachBottom(loadMore);
+
+  const search = (value: string) => setQuery(value.trim());
+  const current = categories?.find((category) => category.id === selected);
+
+  let list: JSX.Element;
+  if (page === 0 && error) list = <ErrorState message={error} onRetry={() => void loadProducts(selected, query, 1)} />;
+  else if (page === 0) list = <LoadingState rows={3} />;
+  else if (products.length === 0) {
+    list = query ? (
+      <EmptyState mark="寻" title={`没有找到“${query}”`} description="换个关键词试试，比如“龙井”“岩茶”。" />
+    ) : (
+      <EmptyState mark="品" title="这个分类还没有商品" description="去看看别的分类吧。" />
+    );
+  } else {
+    list = (
+      <View className="category-products">
+        {products.map((product) => (
+          <ProductCard key={product.id} product={product} layout="row" onOpen={(p) => openProduct(p.id)} />
+        ))}
+        <Text className="category-products__foot" onClick={loadMore}>
+          {loading ? '加载中…' : products.length < total ? '点击或上拉加载更多' : '— 没有更多了 —'}
+        </Text>
+      </View>
+    );
+  }
+
   return (
     <View className="page category">
-      <View className="category-header">
-        <Text className="category-header__title">分类</Text>
-        <Text className="category-header__hint">茶叶 · 茶点 · 茶器</Text>
-      </View>
-      {/* Categories (left rail) and the chosen category's products (right) come from the catalog API. */}
-      <View className="category-layout">
-        <View className="category-layout__rail" />
-        <View className="category-layout__content card">
-          <EmptyState
-            mark="品"
-            title="分类即将开放"
-            description="我们正在为每一款好茶和茶点整理归类，商品上架后就能按类别挑选。"
+      <View className="category-search">
+        <View className="category-search__box">
+          <View className="category-search__icon" />
+          <Input
+            className="category-search__input"
+            value={keyword}
+            confirmType="search"
+            placeholder="搜索茶品，如 龙井、岩茶"
+            maxlength={40}
+            onInput={(event) => setKeyword(event.detail.value)}
+            onConfirm={(event) => search(event.detail.value)}
           />
+          {query ? (
+            <Text
+              className="category-search__clear"
+              onClick={() => {
+                setKeyword('');
+                setQuery('');
+              }}
+            >
+              取消
+            </Text>
+          ) : (
+            <Text className="category-search__go" onClick={() => search(keyword)}>
+              搜索
+            </Text>
+          )}
         </View>
       </View>
+      {categoriesError && !categories ? (
+        <ErrorState message={categoriesError} onRetry={() => void loadCategories()} />
+      ) : (
+        <View className="category-layout">
+          {query ? null : (
+            <ScrollView scrollY className="category-rail">
+              {(categories ?? []).map((category) => (
+                <View
+                  key={category.id}
+                  className={`category-rail__item ${category.id === selected ? 'category-rail__item--on' : ''}`}
+                  onClick={() => setSelected(category.id)}
+                >
+                  <Text>{category.name}</Text>
+                </View>
+              ))}
+            </ScrollView>
+          )}
+          <View className={`category-content ${query ? 'category-content--full' : ''}`}>
+            <View className="category-content__head">
+              <Text className="category-content__title">{query ? `搜索“${query}”` : (current?.name ?? '')}</Text>
+              {page > 0 ? <Text className="category-content__count">{`${total} 款`}</Text> : null}
+            </View>
+            {categories || query ? list : <LoadingState rows={3} />}
+          </View>
+        </View>
+      )}
     </View>
   );
 }

@@ -9,7 +9,9 @@ import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
 import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
 import { useMember } from '../../hooks/use-member';
+import { MeMembershipEntries, MeMembershipSummary } from '../../membership/me-membership';
 import { goToLogin } from '../../navigation';
+import { MeShoppingEntries } from '../../shop/me-shopping';
 import './index.scss';
 
 const CAN_BIND_PHONE = process.env.TARO_ENV === 'weapp';
@@ -149,7 +151,10 @@ export default function MePage() {
     <View className="page me">
       <View className="me-top">
         <MemberCard member={member} />
+        <MeMembershipSummary />
       </View>
+      <MeShoppingEntries />
+      <MeMembershipEntries />
       <CellGroup title="会员资料">
         <Cell title="手机号" value={<PhoneValue member={member} />} />
         <Cell title="编辑资料" arrow onClick={() => void Taro.navigateTo({ url: PAGES.profile })} />

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '积分明细',
+  onReachBottomDistance: 120,
+});

@@ -1,0 +1,45 @@
+import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { PAGES } from '../brand';
+import { Cell, CellGroup } from '../components';
+import './me-shopping.scss';
+
+const ORDER_SHORTCUTS = [
+  { status: 'pending_payment', title: '待付款', mark: '付' },
+  { status: 'paid', title: '待发货', mark: '发' },
+  { status: 'shipped', title: '待收货', mark: '收' },
+  { status: 'completed', title: '已完成', mark: '成' },
+] as const;
+
+/** 我的订单 (with shortcuts per status) and 收货地址 on the 我的 page. Links only: nothing is fetched here. */
+export function MeShoppingEntries() {
+  const open = (url: string) => void Taro.navigateTo({ url });
+  return (
+    <View className="me-shopping">
+      <View className="me-orders">
+        <View className="me-orders__head" onClick={() => open(PAGES.orders)}>
+          <Text className="me-orders__title">我的订单</Text>
+          <Text className="me-orders__all">全部订单</Text>
+          <View className="sy-cell__arrow" />
+        </View>
+        <View className="me-orders__row">
+          {ORDER_SHORTCUTS.map((item) => (
+            <View
+              key={item.status}
+              className={`me-orders__item me-orders__item--${item.status}`}
+              onClick={() => open(`${PAGES.orders}?status=${item.status}`)}
+            >
+              <View className="me-orders__seal">
+                <Text>{item.mark}</Text>
+              </View>
+              <Text className="me-orders__name">{item.title}</Text>
+            </View>
+          ))}
+        </View>
+      </View>
+      <CellGroup>
+        <Cell title="收货地址" arrow className="me-addresses" onClick={() => open(PAGES.addresses)} />
+      </CellGroup>
+    </View>
+  );
+}
