@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react';
 import { createAddress, fetchAddress, updateAddress } from '../../api/addresses';
 import { isLoggedIn } from '../../api/session';
 import { Button, ErrorState, LoadingState } from '../../components';
+import { useLoad } from '../../hooks/use-load';
 import { usePageParams } from '../../hooks/use-page-params';
 import { goToLogin } from '../../navigation';
-import { useLoad } from '../../shop/use-load';
 import '../../shop/shop.scss';
 import './index.scss';
 

@@ -6,9 +6,9 @@ import { fetchInvite } from '../../api/membership';
 import { isLoggedIn } from '../../api/session';
 import { BRAND } from '../../brand';
 import { Button, ErrorState, LoadingState } from '../../components';
+import { useLoad } from '../../hooks/use-load';
 import { useMember } from '../../hooks/use-member';
 import { LoginPrompt } from '../../membership/member-gate';
-import { useResource } from '../../membership/use-resource';
 import './index.scss';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
@@ -32,7 +32,7 @@ async function copy(text: string, what: string): Promise<void> {
 
 export default function InvitePage() {
   const { loggedIn } = useMember();
-  const invite = useResource(() => fetchInvite({ silent: true }));
+  const invite = useLoad(() => fetchInvite({ silent: true }), 'invite', { auto: false });
   const { reload, data } = invite;
   const refresh = useCallback(() => {
     if (isLoggedIn()) void reload();
@@ -49,7 +49,7 @@ export default function InvitePage() {
     return (
       <View className="page invite">
         {invite.error ? (
-          <ErrorState message={invite.error} onRetry={refresh} retrying={invite.loading} />
+          <ErrorState message={invite.error.message} onRetry={refresh} retrying={invite.loading} />
         ) : (
           <LoadingState rows={4} />
         )}

@@ -6,10 +6,10 @@ import { fetchMembership } from '../../api/membership';
 import { isLoggedIn } from '../../api/session';
 import { BRAND } from '../../brand';
 import { Avatar, ErrorState, LoadingState, TierBadge } from '../../components';
+import { useLoad } from '../../hooks/use-load';
 import { useMember } from '../../hooks/use-member';
 import { growthProgress } from '../../membership/growth';
 import { LoginPrompt } from '../../membership/member-gate';
-import { useResource } from '../../membership/use-resource';
 import './index.scss';
 
 function day(instant: string): string {
@@ -129,7 +129,7 @@ function Rules({ membership }: { membership: StoreMembership }) {
 
 export default function MembershipPage() {
   const { loggedIn, member } = useMember();
-  const membership = useResource(() => fetchMembership({ silent: true }));
+  const membership = useLoad(() => fetchMembership({ silent: true }), 'membership', { auto: false });
   const { reload } = membership;
   const refresh = useCallback(() => {
     if (isLoggedIn()) void reload();
@@ -141,7 +141,11 @@ export default function MembershipPage() {
   if (!data) {
     return (
       <View className="page membership">
-        {error ? <ErrorState message={error} onRetry={refresh} retrying={loading} /> : <LoadingState rows={4} />}
+        {error ? (
+          <ErrorState message={error.message} onRetry={refresh} retrying={loading} />
+        ) : (
+          <LoadingState rows={4} />
+        )}
       </View>
     );
   }

@@ -14,13 +14,13 @@ import { claimTask, fetchCheckins, fetchPoints, fetchTasks } from '../../api/mem
 import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
 import { Button, ErrorState, LoadingState } from '../../components';
+import { useLoad } from '../../hooks/use-load';
 import { useMember } from '../../hooks/use-member';
 import { daysToBonus, monthGrid } from '../../membership/calendar';
 import { LoginPrompt } from '../../membership/member-gate';
 import { openPage } from '../../membership/open-page';
 import { MEMBER_PAGES } from '../../membership/pages';
 import { taskCta } from '../../membership/task-cta';
-import { useResource } from '../../membership/use-resource';
 import './index.scss';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
@@ -172,7 +172,7 @@ function TaskItem({
 
 export default function PointsPage() {
   const { loggedIn } = useMember();
-  const center = useResource(loadCenter);
+  const center = useLoad(loadCenter, 'points-center', { auto: false });
   const [checkingIn, setCheckingIn] = useState(false);
   const [claiming, setClaiming] = useState<string | null>(null);
   const [burst, setBurst] = useState<string | null>(null);
@@ -264,7 +264,11 @@ export default function PointsPage() {
   if (!data) {
     return (
       <View className="page points">
-        {error ? <ErrorState message={error} onRetry={refresh} retrying={loading} /> : <LoadingState rows={5} />}
+        {error ? (
+          <ErrorState message={error.message} onRetry={refresh} retrying={loading} />
+        ) : (
+          <LoadingState rows={5} />
+        )}
       </View>
     );
   }
@@ -302,7 +306,7 @@ export default function PointsPage() {
       </View>
 
       <View className="points-body">
-        {error ? <Text className="points-stale">{`刷新失败：${error}`}</Text> : null}
+        {error ? <Text className="points-stale">{`刷新失败：${error.message}`}</Text> : null}
         <CheckinBlock checkins={checkins} checkingIn={checkingIn} burst={burst} onCheckIn={() => void checkIn()} />
 
         <View className="section">

@@ -9,10 +9,10 @@ import { PAGES } from '../../brand';
 import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../components';
 import { LockIcon, memberPriceHint, pointsPriceText } from '../../components/product-card';
 import { firstAvailableSku, maxQtyFor, SkuPicker } from '../../components/sku-picker';
+import { useLoad } from '../../hooks/use-load';
 import { usePageParams } from '../../hooks/use-page-params';
 import { goToLogin } from '../../navigation';
 import { checkoutUrl, openMembership } from '../../shop/links';
-import { useLoad } from '../../shop/use-load';
 import '../../shop/shop.scss';
 import './index.scss';
 

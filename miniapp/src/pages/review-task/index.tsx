@@ -12,9 +12,9 @@ import { useCallback, useState } from 'react';
 import { fetchReviewSubmissions, imageSrc, submitReview, UPLOAD_MAX_BYTES, uploadImage } from '../../api/membership';
 import { isLoggedIn } from '../../api/session';
 import { Button, EmptyState, ErrorState, LoadingState } from '../../components';
+import { useLoad } from '../../hooks/use-load';
 import { useMember } from '../../hooks/use-member';
 import { LoginPrompt } from '../../membership/member-gate';
-import { useResource } from '../../membership/use-resource';
 import './index.scss';
 
 /**
@@ -81,7 +81,7 @@ function Submissions({
 
 export default function ReviewTaskPage() {
   const { loggedIn } = useMember();
-  const submissions = useResource(() => fetchReviewSubmissions({ silent: true }));
+  const submissions = useLoad(() => fetchReviewSubmissions({ silent: true }), 'review-submissions', { auto: false });
   const [platform, setPlatform] = useState<ReviewPlatform | null>(null);
   const [orderRef, setOrderRef] = useState('');
   const [imageUrl, setImageUrl] = useState<string | null>(null);
@@ -220,7 +220,7 @@ export default function ReviewTaskPage() {
         </View>
         <Submissions
           submissions={submissions.data}
-          error={submissions.error}
+          error={submissions.error?.message ?? null}
           loading={submissions.loading}
           onRetry={refresh}
         />

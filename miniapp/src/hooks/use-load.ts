@@ -11,12 +11,14 @@ export interface Loaded<T> {
 }
 
 /**
- * Runs `load` (a silent API call) on mount, whenever `key` changes and on reload, keeping loading / error / data
- * for the page.
+ * One thing a page loads: runs `load` (a silent API call) on mount and whenever `key` changes (unless
+ * `auto` is false, for pages that reload in `useDidShow`), and on reload; keeps the data shown while a
+ * reload runs, and only the latest load's answer counts.
  */
-export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, key: string, options: { auto?: boolean } = {}): Loaded<T> {
+  const auto = options.auto ?? true;
   const [data, setData] = useState<T | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(auto);
   const [error, setError] = useState<Loaded<T>['error']>(null);
   const latest = useRef(0);
   const loadRef = useRef(load);
@@ -41,8 +43,8 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
   }, [key]);
 
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    if (auto) void reload();
+  }, [reload, auto]);
 
   return { data, loading, error, reload, setData };
 }
