@@ -37,7 +37,7 @@ import { TokenSigner } from './modules/identity/tokens';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
-import { createOrdersService, listOrdersForAdmin } from './modules/orders/orders.service';
+import { createOrdersService } from './modules/orders/orders.service';
 import { createPaymentsService } from './modules/payments/payments.service';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
 import { createPointsService } from './modules/points/points.service';
@@ -199,9 +199,9 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   ];
   const adminRoutes: AnyRoute[] = [
     ...adminsRoutes(services.admins, limits),
-    ...membersAdminRoutes(),
+    ...membersAdminRoutes(services.identity),
     ...catalogAdminRoutes(services.catalog),
-    ...adminOrderRoutes(services.orders, services.payments, { listOrders: listOrdersForAdmin }),
+    ...adminOrderRoutes(services.orders, services.payments),
     ...membershipAdminRoutes(services.membership),
     ...pointsAdminRoutes(services.points),
     ...tasksAdminRoutes(services.tasks),

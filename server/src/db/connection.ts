@@ -38,3 +38,8 @@ export async function databaseIsReachable(timeoutMs = 1000): Promise<boolean> {
  * `{ expiresAt: op({ $lt: now }) }`. Request data is never passed through this.
  */
 export const op = <T extends object>(operators: T): T => mongoose.trusted(operators) as T;
+
+/** A case-insensitive "contains" pattern for search boxes: the text is matched literally, never as a regex. */
+export function containsPattern(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}

@@ -23,7 +23,7 @@ import {
 } from '@siyu/shared';
 import { Types } from 'mongoose';
 import type { z } from 'zod';
-import { op } from '../../db/connection';
+import { containsPattern, op } from '../../db/connection';
 import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../../http/errors';
 import { AdminAudit } from '../admins/admin.model';
 import { Category, type CategoryDoc, Product, type ProductDoc, Sku, type SkuDoc, specsKeyOf } from './catalog.model';
@@ -132,10 +132,6 @@ function specsOf(sku: Pick<SkuDoc, 'specs'>): SkuDoc['specs'] {
   return sku.specs ?? [];
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Member prices without empty tiers, in the shape the pricing function takes. */
 function memberPricesOf(sku: Pick<SkuDoc, 'memberPrices'>): Partial<Record<TierCode, Fen>> {
   const prices: Partial<Record<TierCode, Fen>> = {};
@@ -181,7 +177,7 @@ function visibleTo(viewer: CatalogViewer | undefined): Record<string, unknown> {
 }
 
 function searchFilter(q: string): Record<string, unknown> {
-  const pattern = new RegExp(escapeRegex(q), 'i');
+  const pattern = containsPattern(q);
   return { $or: [{ title: pattern }, { subtitle: pattern }, { tags: pattern }] };
 }
 

@@ -3,10 +3,10 @@
  * rotating refresh tokens, profile. Every write is a single-document atomic step that is safe to repeat.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Marketplace, type MemberView, maskPhone, type UpdateProfileRequest } from '@siyu/shared';
+import { type Marketplace, type MemberView, maskPhone, type TierCode, type UpdateProfileRequest } from '@siyu/shared';
 import { Types } from 'mongoose';
 import type { WechatClient, WechatSession } from '../../adapters/wechat';
-import { op } from '../../db/connection';
+import { containsPattern, op } from '../../db/connection';
 import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { Member, type MemberDoc, MemberIdentity, RefreshToken } from './member.model';
@@ -314,6 +314,41 @@ export function createIdentityService(options: IdentityServiceOptions) {
         { new: true },
       ).lean<MemberDoc>();
       return toMemberView(updated!);
+    },
+
+    /** The support desk's search: member number, nickname or phone contains `q`; newest first. */
+    async searchMembers(query: {
+      q?: string | undefined;
+      tier?: TierCode | undefined;
+      page: number;
+      pageSize: number;
+    }) {
+      const filter: Record<string, unknown> = { status: 'active' };
+      if (query.tier) filter.tier = query.tier;
+      if (query.q) {
+        const pattern = containsPattern(query.q);
+        filter.$or = [
+          { memberNo: op({ $regex: pattern }) },
+          { nickname: op({ $regex: pattern }) },
+          { phone: op({ $regex: pattern }) },
+        ];
+      }
+      const [items, total] = await Promise.all([
+        Member.find(filter)
+          .sort({ createdAt: -1 })
+          .skip((query.page - 1) * query.pageSize)
+          .limit(query.pageSize)
+          .lean<MemberDoc[]>(),
+        Member.countDocuments(filter),
+      ]);
+      return { items, total };
+    },
+
+    /** Any member record, merged ones included (support needs to see where a record went). */
+    async memberForSupport(memberId: string): Promise<MemberDoc> {
+      const member = Types.ObjectId.isValid(memberId) ? await Member.findById(memberId).lean<MemberDoc>() : null;
+      if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
+      return member;
     },
 
     async removeExpiredRefreshTokens(now = new Date()): Promise<number> {

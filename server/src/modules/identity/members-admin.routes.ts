@@ -1,11 +1,9 @@
 /** The support desk's view of members: find a member, see their profile, tier, growth and points. */
 import { MemberViewSchema, TierCodeSchema } from '@siyu/shared';
 import { z } from 'zod';
-import { op } from '../../db/connection';
-import { AppError } from '../../http/errors';
 import { defineRoute } from '../../http/route';
-import { toMemberView } from './identity.service';
-import { Member, type MemberDoc } from './member.model';
+import { type IdentityService, toMemberView } from './identity.service';
+import type { MemberDoc } from './member.model';
 
 const AdminMemberSchema = MemberViewSchema.extend({
   /** Support sees the full phone number; members see it masked. */
@@ -27,10 +25,8 @@ function toAdminMember(member: MemberWithAccounts) {
   };
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Mounted under /api/admin; members are the `support` role's (owner can do everything). */
-export function membersAdminRoutes() {
+export function membersAdminRoutes(identity: IdentityService) {
   return [
     defineRoute({
       method: 'get',
@@ -53,24 +49,7 @@ export function membersAdminRoutes() {
         pageSize: z.number().int(),
       }),
       handler: async ({ query }) => {
-        const filter: Record<string, unknown> = { status: 'active' };
-        if (query.tier) filter.tier = query.tier;
-        if (query.q) {
-          const pattern = new RegExp(escapeRegex(query.q), 'i');
-          filter.$or = [
-            { memberNo: op({ $regex: pattern }) },
-            { nickname: op({ $regex: pattern }) },
-            { phone: op({ $regex: pattern }) },
-          ];
-        }
-        const [items, total] = await Promise.all([
-          Member.find(filter)
-            .sort({ createdAt: -1 })
-            .skip((query.page - 1) * query.pageSize)
-            .limit(query.pageSize)
-            .lean<MemberWithAccounts[]>(),
-          Member.countDocuments(filter),
-        ]);
+        const { items, total } = await identity.searchMembers(query);
         return { items: items.map(toAdminMember), total, page: query.page, pageSize: query.pageSize };
       },
     }),
@@ -82,11 +61,7 @@ export function membersAdminRoutes() {
       auth: { admin: ['support'] },
       params: z.object({ id: z.string().regex(/^[a-f0-9]{24}$/, 'not a member id') }).strict(),
       response: AdminMemberSchema,
-      handler: async ({ params }) => {
-        const member = await Member.findById(params.id).lean<MemberWithAccounts>();
-        if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
-        return toAdminMember(member);
-      },
+      handler: async ({ params }) => toAdminMember(await identity.memberForSupport(params.id)),
     }),
   ];
 }

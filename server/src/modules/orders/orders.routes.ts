@@ -139,11 +139,7 @@ function toAdminOrderView(order: OrderDoc) {
 }
 
 /** Mounted under /api/admin. Orders are the `support` role's (owner can do everything). */
-export function adminOrderRoutes(
-  orders: OrdersService,
-  payments: PaymentsService,
-  admin: { listOrders: AdminOrderLister },
-) {
+export function adminOrderRoutes(orders: OrdersService, payments: PaymentsService) {
   return [
     defineRoute({
       method: 'get',
@@ -168,7 +164,7 @@ export function adminOrderRoutes(
         pageSize: z.number().int(),
       }),
       handler: async ({ query }) => {
-        const { items, total } = await admin.listOrders(query);
+        const { items, total } = await orders.listForAdmin(query);
         return { items: items.map(toAdminOrderView), total, page: query.page, pageSize: query.pageSize };
       },
     }),
@@ -206,12 +202,3 @@ export function adminOrderRoutes(
     }),
   ];
 }
-
-export type AdminOrderLister = (query: {
-  status?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  q?: string | undefined;
-  page: number;
-  pageSize: number;
-}) => Promise<{ items: OrderDoc[]; total: number }>;

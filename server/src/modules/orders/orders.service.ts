@@ -29,7 +29,7 @@ import {
   type VisibleOrderStatus,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
-import { op } from '../../db/connection';
+import { containsPattern, op } from '../../db/connection';
 import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { OrderableLine } from '../catalog/catalog.service';
@@ -69,6 +69,15 @@ export interface OrdersDeps {
 }
 
 export type Viewer = { id: string; tier: TierCode };
+
+export interface AdminOrderQuery {
+  status?: VisibleOrderStatus | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+  page: number;
+  pageSize: number;
+}
 
 /** The states a member or admin ever sees; `creating` and `failed` are internal. */
 const VISIBLE = Object.keys(ORDER_STATUS_TEXT) as OrderStatus[];
@@ -470,6 +479,24 @@ export function createOrdersService(deps: OrdersDeps) {
 
     loadOwn,
 
+    /** The admin's order search: status, placed between from/to, order number or consignee. */
+    async listForAdmin(query: AdminOrderQuery) {
+      const filter: Record<string, unknown> = { status: query.status ?? op({ $in: VISIBLE }) };
+      const createdAt: Record<string, Date> = {};
+      if (query.from) createdAt.$gte = new Date(query.from);
+      if (query.to) createdAt.$lte = new Date(query.to);
+      if (Object.keys(createdAt).length) filter.createdAt = op(createdAt);
+      if (query.q) {
+        const pattern = containsPattern(query.q);
+        filter.$or = [
+          { orderNo: op({ $regex: pattern }) },
+          { 'address.name': op({ $regex: pattern }) },
+          { 'address.phone': op({ $regex: pattern }) },
+        ];
+      }
+      return pageOfOrders(filter, query);
+    },
+
     async loadByOrderNo(orderNo: string): Promise<OrderDoc | null> {
       return Order.findOne({ orderNo }).lean<OrderDoc>();
     },
@@ -738,24 +765,6 @@ function assertDistinct(items: { skuId: string }[]) {
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
-
-/** The admin's order search: status, placed between from/to, order number or consignee. */
-export async function listOrdersForAdmin(query: Parameters<import('./orders.routes').AdminOrderLister>[0]) {
-  const filter: Record<string, unknown> = { status: query.status ?? op({ $in: VISIBLE }) };
-  const createdAt: Record<string, Date> = {};
-  if (query.from) createdAt.$gte = new Date(query.from);
-  if (query.to) createdAt.$lte = new Date(query.to);
-  if (Object.keys(createdAt).length) filter.createdAt = op(createdAt);
-  if (query.q) {
-    const pattern = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    filter.$or = [
-      { orderNo: op({ $regex: pattern }) },
-      { 'address.name': op({ $regex: pattern }) },
-      { 'address.phone': op({ $regex: pattern }) },
-    ];
-  }
-  return pageOfOrders(filter, query);
-}
 
 /** Newest first, one page, with the total for the same filter. */
 async function pageOfOrders(filter: Record<string, unknown>, page: { page: number; pageSize: number }) {
