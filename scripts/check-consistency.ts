@@ -13,9 +13,9 @@ import { ConfigError, loadConfig } from '../server/src/config';
 import '../server/src/db/connection';
 import { DataDirInUseError, lockDataDir } from '../server/src/db/data-dir-lock';
 import { type RunningEngine, startEngine } from '../server/src/db/engine';
+import type { LedgerMismatch } from '../server/src/db/sequenced-ledger';
 import { createMembershipService } from '../server/src/modules/membership/membership.service';
 import { createPointsService } from '../server/src/modules/points/points.service';
-import type { LedgerMismatch } from '../server/src/modules/points/sequenced-ledger';
 import { createTasksService } from '../server/src/modules/tasks/tasks.service';
 import { createUploadsService } from '../server/src/modules/uploads/uploads.service';
 

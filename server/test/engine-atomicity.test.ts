@@ -4,7 +4,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { op } from '../src/db/connection';
+import { trustedOperators } from '../src/db/connection';
 import { nextSequence } from '../src/db/sequence';
 import { startTestMall } from './harness';
 
@@ -28,7 +28,11 @@ describe('engine atomicity', () => {
     await Counter.create({ _id: 'stock', n: 10 });
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        Counter.findOneAndUpdate({ _id: 'stock', n: op({ $gte: 1 }) }, { $inc: { n: -1 } }, { new: true }).lean(),
+        Counter.findOneAndUpdate(
+          { _id: 'stock', n: trustedOperators({ $gte: 1 }) },
+          { $inc: { n: -1 } },
+          { new: true },
+        ).lean(),
       ),
     );
     expect(results.filter(Boolean)).toHaveLength(10);
@@ -38,7 +42,9 @@ describe('engine atomicity', () => {
   it('50 concurrent updateOne guarded decrements: exactly 10 modify', async () => {
     await Counter.create({ _id: 'stock2', n: 10 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => Counter.updateOne({ _id: 'stock2', n: op({ $gte: 1 }) }, { $inc: { n: -1 } })),
+      Array.from({ length: 50 }, () =>
+        Counter.updateOne({ _id: 'stock2', n: trustedOperators({ $gte: 1 }) }, { $inc: { n: -1 } }),
+      ),
     );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(10);
     expect((await Counter.findById('stock2').lean())?.n).toBe(0);

@@ -35,9 +35,9 @@ export async function databaseIsReachable(timeoutMs = 1000): Promise<boolean> {
 
 /**
  * Marks an operator object written by our own code as safe under `sanitizeFilter`:
- * `{ expiresAt: op({ $lt: now }) }`. Request data is never passed through this.
+ * `{ expiresAt: trustedOperators({ $lt: now }) }`. Request data is never passed through this.
  */
-export const op = <T extends object>(operators: T): T => mongoose.trusted(operators) as T;
+export const trustedOperators = <T extends object>(operators: T): T => mongoose.trusted(operators) as T;
 
 /** A case-insensitive "contains" pattern for search boxes: the text is matched literally, never as a regex. */
 export function containsPattern(text: string): RegExp {

@@ -3,7 +3,7 @@
  * instances. One upsert-$inc per hit; old windows are removed by the housekeeping job.
  */
 import { model, Schema } from 'mongoose';
-import { op } from '../db/connection';
+import { trustedOperators } from '../db/connection';
 import { AppError, isDuplicateKey } from './errors';
 
 const rateWindowSchema = new Schema(
@@ -56,6 +56,6 @@ export async function consumeRateLimit(
 }
 
 export async function removeExpiredRateWindows(now = new Date()): Promise<number> {
-  const result = await RateWindow.deleteMany({ expiresAt: op({ $lt: now }) });
+  const result = await RateWindow.deleteMany({ expiresAt: trustedOperators({ $lt: now }) });
   return result.deletedCount;
 }

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { model, Schema } from 'mongoose';
-import { op } from '../db/connection';
+import { trustedOperators } from '../db/connection';
 import { isDuplicateKey } from '../http/errors';
 import type { Logger } from '../http/logger';
 
@@ -34,7 +34,7 @@ const OWNER = `${hostname()}:${process.pid}`;
 export async function claimLease(name: string, leaseMs: number, now = new Date(), owner = OWNER): Promise<boolean> {
   try {
     const claimed = await JobLease.findOneAndUpdate(
-      { _id: name, $or: [{ leasedUntil: null }, { leasedUntil: op({ $lte: now }) }, { owner }] },
+      { _id: name, $or: [{ leasedUntil: null }, { leasedUntil: trustedOperators({ $lte: now }) }, { owner }] },
       { $set: { owner, leasedUntil: new Date(now.getTime() + leaseMs) } },
       { upsert: true, new: true, lean: true },
     );

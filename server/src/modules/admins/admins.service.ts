@@ -1,5 +1,5 @@
 import type { AdminRole } from '@siyu/shared';
-import { op } from '../../db/connection';
+import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { TokenSigner } from '../identity/tokens';
 import { Admin, AdminAudit, type AdminDoc } from './admin.model';
@@ -109,7 +109,7 @@ export function createAdminsService(options: { signer: TokenSigner }) {
     },
 
     async unlockExpired(now = new Date()) {
-      await Admin.updateMany({ lockedUntil: op({ $lt: now }) }, { $set: { lockedUntil: null } });
+      await Admin.updateMany({ lockedUntil: trustedOperators({ $lt: now }) }, { $set: { lockedUntil: null } });
     },
   };
 }

@@ -23,7 +23,7 @@ import {
 } from '@siyu/shared';
 import { Types } from 'mongoose';
 import type { z } from 'zod';
-import { containsPattern, op } from '../../db/connection';
+import { containsPattern, trustedOperators } from '../../db/connection';
 import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../../http/errors';
 import { AdminAudit } from '../admins/admin.model';
 import { Category, type CategoryDoc, Product, type ProductDoc, Sku, type SkuDoc, specsKeyOf } from './catalog.model';
@@ -161,7 +161,7 @@ function lowestMemberPrice(sku: Pick<SkuDoc, 'memberPrices' | 'price'>): { tier:
 
 /** Products the store shows at all: on sale, not deleted, with at least one active SKU. */
 function storeBase(): Record<string, unknown> {
-  return { status: 'on_sale', deletedAt: null, minPrice: op({ $ne: null }) };
+  return { status: 'on_sale', deletedAt: null, minPrice: trustedOperators({ $ne: null }) };
 }
 
 /** The query form of `productAccess`: everything that is `open` or `locked` for this viewer. */
@@ -169,8 +169,8 @@ function visibleTo(viewer: CatalogViewer | undefined): Record<string, unknown> {
   if (!viewer) return { visibility: 'public' };
   return {
     $or: [
-      { visibility: op({ $in: ['public', 'members'] }) },
-      { visibility: 'tier', minTier: op({ $in: tiersUpTo(viewer.tier) }) },
+      { visibility: trustedOperators({ $in: ['public', 'members'] }) },
+      { visibility: 'tier', minTier: trustedOperators({ $in: tiersUpTo(viewer.tier) }) },
       { visibility: 'tier', teaser: true },
     ],
   };
@@ -189,7 +189,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
     const filter: Record<string, unknown> = storeBase();
     const and: Record<string, unknown>[] = [visibleTo(viewer)];
     if (query.category) filter.categoryId = query.category;
-    if (query.zone === 'members') and.push({ visibility: op({ $in: ['members', 'tier'] }) });
+    if (query.zone === 'members') and.push({ visibility: trustedOperators({ $in: ['members', 'tier'] }) });
     if (query.zone === 'points') filter.pointsMall = true;
     if (query.q) and.push(searchFilter(query.q));
     filter.$and = and;
@@ -256,7 +256,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
 
   async function activeSkusOf(productIds: readonly Types.ObjectId[]): Promise<Map<string, SkuDoc[]>> {
     const skus = productIds.length
-      ? await Sku.find({ product: op({ $in: productIds }), active: true }, SKU_FIELDS)
+      ? await Sku.find({ product: trustedOperators({ $in: productIds }), active: true }, SKU_FIELDS)
           .sort({ sort: 1, _id: 1 })
           .lean<SkuDoc[]>()
       : [];
@@ -272,13 +272,14 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
   async function skuContexts(viewer: CatalogViewer | undefined, skuIds: readonly string[]) {
     const ids = skuIds.map(objectIdOrNull).filter((id): id is Types.ObjectId => id !== null);
     const skus = ids.length
-      ? await Sku.find({ _id: op({ $in: ids }) }, { ...SKU_FIELDS, specs: 1 }).lean<SkuDoc[]>()
+      ? await Sku.find({ _id: trustedOperators({ $in: ids }) }, { ...SKU_FIELDS, specs: 1 }).lean<SkuDoc[]>()
       : [];
     const productIds = [...new Set(skus.map((sku) => sku.product.toString()))].map((id) => new Types.ObjectId(id));
     const products = productIds.length
-      ? await Product.find({ _id: op({ $in: productIds }) }, { ...CARD_FIELDS, status: 1, deletedAt: 1 }).lean<
-          ProductDoc[]
-        >()
+      ? await Product.find(
+          { _id: trustedOperators({ $in: productIds }) },
+          { ...CARD_FIELDS, status: 1, deletedAt: 1 },
+        ).lean<ProductDoc[]>()
       : [];
     const productById = new Map(products.map((product) => [product._id.toString(), product]));
     const contexts = new Map<string, SkuContext>();
@@ -537,7 +538,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
       if (!id) return false;
       // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
       const taken = await Sku.findOneAndUpdate(
-        { _id: id, active: true, stock: op({ $gte: qty }) },
+        { _id: id, active: true, stock: trustedOperators({ $gte: qty }) },
         { $inc: { stock: -qty, sold: qty } },
         { lean: true },
       );
@@ -565,7 +566,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
       let changed = 0;
       for (const row of sums) {
         const result = await Product.updateOne(
-          { _id: row._id, sales: op({ $ne: row.sold }) },
+          { _id: row._id, sales: trustedOperators({ $ne: row.sold }) },
           { $set: { sales: row.sold } },
         );
         changed += result.modifiedCount;
@@ -767,7 +768,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
 
     async adminListProducts(query: AdminProductListQuery) {
       const filter = (): Record<string, unknown> => ({
-        deletedAt: query.deleted === 'true' ? op({ $ne: null }) : null,
+        deletedAt: query.deleted === 'true' ? trustedOperators({ $ne: null }) : null,
         ...(query.status ? { status: query.status } : {}),
         ...(query.category ? { categoryId: query.category } : {}),
         ...(query.q ? searchFilter(query.q) : {}),
@@ -782,7 +783,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
       ]);
       const skus = products.length
         ? await Sku.find(
-            { product: op({ $in: products.map((p) => p._id) }) },
+            { product: trustedOperators({ $in: products.map((p) => p._id) }) },
             { product: 1, stock: 1, active: 1 },
           ).lean<SkuDoc[]>()
         : [];
@@ -811,7 +812,7 @@ export function createCatalogService(deps: { benefitsFor: BenefitsFor }) {
       const id = objectIdOrNull(skuId);
       if (!id) throw skuNotFound();
       const after = await Sku.findOneAndUpdate(
-        delta < 0 ? { _id: id, stock: op({ $gte: -delta }) } : { _id: id },
+        delta < 0 ? { _id: id, stock: trustedOperators({ $gte: -delta }) } : { _id: id },
         { $inc: { stock: delta } },
         { new: true, lean: true },
       );

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type Marketplace, type MemberView, maskPhone, type TierCode, type UpdateProfileRequest } from '@siyu/shared';
 import { Types } from 'mongoose';
 import type { WechatClient, WechatSession } from '../../adapters/wechat';
-import { containsPattern, op } from '../../db/connection';
+import { containsPattern, trustedOperators } from '../../db/connection';
 import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { Member, type MemberDoc, MemberIdentity, RefreshToken } from './member.model';
@@ -212,7 +212,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
       const hash = hashRefreshToken(refreshToken);
       const now = new Date();
       const spent = await RefreshToken.findOneAndUpdate(
-        { _id: hash, usedAt: null, revokedAt: null, expiresAt: op({ $gt: now }) },
+        { _id: hash, usedAt: null, revokedAt: null, expiresAt: trustedOperators({ $gt: now }) },
         { $set: { usedAt: now } },
         { lean: true },
       );
@@ -328,9 +328,9 @@ export function createIdentityService(options: IdentityServiceOptions) {
       if (query.q) {
         const pattern = containsPattern(query.q);
         filter.$or = [
-          { memberNo: op({ $regex: pattern }) },
-          { nickname: op({ $regex: pattern }) },
-          { phone: op({ $regex: pattern }) },
+          { memberNo: trustedOperators({ $regex: pattern }) },
+          { nickname: trustedOperators({ $regex: pattern }) },
+          { phone: trustedOperators({ $regex: pattern }) },
         ];
       }
       const [items, total] = await Promise.all([
@@ -352,7 +352,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
     },
 
     async removeExpiredRefreshTokens(now = new Date()): Promise<number> {
-      const result = await RefreshToken.deleteMany({ expiresAt: op({ $lt: now }) });
+      const result = await RefreshToken.deleteMany({ expiresAt: trustedOperators({ $lt: now }) });
       return result.deletedCount;
     },
   };

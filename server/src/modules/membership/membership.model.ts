@@ -1,6 +1,6 @@
 import { TIER_CODES } from '@siyu/shared';
 import { model, Schema } from 'mongoose';
-import { type LedgerEntryDoc, ledgerEntrySchema } from '../points/sequenced-ledger';
+import { type LedgerEntryDoc, ledgerEntrySchema } from '../../db/sequenced-ledger';
 
 /** One document per tier (the codes are fixed); thresholds increase with rank. */
 const tierSettingSchema = new Schema(

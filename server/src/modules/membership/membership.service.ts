@@ -33,12 +33,12 @@ import {
   tierRank,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
-import { op } from '../../db/connection';
+import { trustedOperators } from '../../db/connection';
+import { createSequencedLedger, type LedgerSource, type LedgerState } from '../../db/sequenced-ledger';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { AdminAudit } from '../admins/admin.model';
 import { Member, type MemberDoc } from '../identity/member.model';
 import type { PointsService } from '../points/points.service';
-import { createSequencedLedger, type LedgerSource, type LedgerState } from '../points/sequenced-ledger';
 import type { TasksService } from '../tasks/tasks.service';
 import { GrowthEntry, ShopSetting, TierSetting, type TierSettingDoc } from './membership.model';
 
@@ -172,7 +172,10 @@ export function createMembershipService(options: MembershipServiceOptions) {
     if (tierRank(target) <= tierRank(current)) return current;
     // Conditional on still being below the target, so a racing upgrade or review is never undone.
     await Member.updateOne(
-      { _id: memberId, tier: op({ $in: TIER_CODES.filter((code) => tierRank(code) < tierRank(target)) }) },
+      {
+        _id: memberId,
+        tier: trustedOperators({ $in: TIER_CODES.filter((code) => tierRank(code) < tierRank(target)) }),
+      },
       { $set: { tier: target, tierSince: now, tierReviewAt: oneYearAfter(now) } },
     );
     return target;
@@ -399,8 +402,8 @@ export function createMembershipService(options: MembershipServiceOptions) {
         const due = await Member.find(
           {
             status: 'active',
-            tierReviewAt: op({ $lte: now }),
-            ...(skipped.length ? { _id: op({ $nin: skipped }) } : {}),
+            tierReviewAt: trustedOperators({ $lte: now }),
+            ...(skipped.length ? { _id: trustedOperators({ $nin: skipped }) } : {}),
           },
           { tier: 1, tierReviewAt: 1 },
         )
@@ -449,9 +452,9 @@ export function createMembershipService(options: MembershipServiceOptions) {
         const batch = await Member.find(
           {
             status: 'active',
-            birthday: op({ $regex: `^\\d{4}-(${days.join('|')})$` }),
-            birthdayPointsYear: op({ $ne: year }),
-            ...(failed.length ? { _id: op({ $nin: failed }) } : {}),
+            birthday: trustedOperators({ $regex: `^\\d{4}-(${days.join('|')})$` }),
+            birthdayPointsYear: trustedOperators({ $ne: year }),
+            ...(failed.length ? { _id: trustedOperators({ $nin: failed }) } : {}),
           },
           { tier: 1 },
         )

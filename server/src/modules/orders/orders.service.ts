@@ -29,7 +29,7 @@ import {
   type VisibleOrderStatus,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
-import { containsPattern, op } from '../../db/connection';
+import { containsPattern, trustedOperators } from '../../db/connection';
 import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { OrderableLine } from '../catalog/catalog.service';
@@ -210,7 +210,10 @@ export function createOrdersService(deps: OrdersDeps) {
     if (qty > limit) return false;
     const id = `${memberId}:${skuId}`;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const updated = await SkuPurchase.updateOne({ _id: id, qty: op({ $lte: limit - qty }) }, { $inc: { qty } });
+      const updated = await SkuPurchase.updateOne(
+        { _id: id, qty: trustedOperators({ $lte: limit - qty }) },
+        { $inc: { qty } },
+      );
       if (updated.modifiedCount === 1) return true;
       try {
         await SkuPurchase.create({ _id: id, qty });
@@ -306,7 +309,7 @@ export function createOrdersService(deps: OrdersDeps) {
     const order = await Order.findOne({
       _id: orderId,
       member: memberId,
-      status: op({ $in: VISIBLE }),
+      status: trustedOperators({ $in: VISIBLE }),
     }).lean<OrderDoc>();
     if (!order) throw new AppError('not_found', 'order_not_found', '订单不存在');
     return order;
@@ -468,7 +471,7 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     async list(memberId: string, query: { status?: VisibleOrderStatus | undefined; page: number; pageSize: number }) {
-      const filter = { member: memberId, status: query.status ?? op({ $in: VISIBLE }) };
+      const filter = { member: memberId, status: query.status ?? trustedOperators({ $in: VISIBLE }) };
       const { items, total } = await pageOfOrders(filter, query);
       return { items: items.map(toOrderView), total, page: query.page, pageSize: query.pageSize };
     },
@@ -481,17 +484,17 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** The admin's order search: status, placed between from/to, order number or consignee. */
     async listForAdmin(query: AdminOrderQuery) {
-      const filter: Record<string, unknown> = { status: query.status ?? op({ $in: VISIBLE }) };
+      const filter: Record<string, unknown> = { status: query.status ?? trustedOperators({ $in: VISIBLE }) };
       const createdAt: Record<string, Date> = {};
       if (query.from) createdAt.$gte = new Date(query.from);
       if (query.to) createdAt.$lte = new Date(query.to);
-      if (Object.keys(createdAt).length) filter.createdAt = op(createdAt);
+      if (Object.keys(createdAt).length) filter.createdAt = trustedOperators(createdAt);
       if (query.q) {
         const pattern = containsPattern(query.q);
         filter.$or = [
-          { orderNo: op({ $regex: pattern }) },
-          { 'address.name': op({ $regex: pattern }) },
-          { 'address.phone': op({ $regex: pattern }) },
+          { orderNo: trustedOperators({ $regex: pattern }) },
+          { 'address.name': trustedOperators({ $regex: pattern }) },
+          { 'address.phone': trustedOperators({ $regex: pattern }) },
         ];
       }
       return pageOfOrders(filter, query);
@@ -600,7 +603,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const current = await Order.findById(orderId).lean<OrderDoc>();
       if (!current) throw new AppError('not_found', 'order_not_found', '订单不存在');
       const refunding = await Order.findOneAndUpdate(
-        { _id: orderId, status: op({ $in: ['paid', 'shipped', 'completed'] }) },
+        { _id: orderId, status: trustedOperators({ $in: ['paid', 'shipped', 'completed'] }) },
         {
           $set: {
             status: 'refunding',
@@ -668,18 +671,18 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Due unpaid orders, oldest deadline first, after `afterId` (to page through them in batches). */
     async dueForCancel(now: Date, limit = 100, after?: { expiresAt: Date; id: Types.ObjectId }): Promise<OrderDoc[]> {
-      const filter: Record<string, unknown> = { status: 'pending_payment', expiresAt: op({ $lte: now }) };
+      const filter: Record<string, unknown> = { status: 'pending_payment', expiresAt: trustedOperators({ $lte: now }) };
       if (after) {
         filter.$or = [
-          { expiresAt: op({ $gt: after.expiresAt }) },
-          { expiresAt: after.expiresAt, _id: op({ $gt: after.id }) },
+          { expiresAt: trustedOperators({ $gt: after.expiresAt }) },
+          { expiresAt: after.expiresAt, _id: trustedOperators({ $gt: after.id }) },
         ];
       }
       return Order.find(filter).sort({ expiresAt: 1, _id: 1 }).limit(limit).lean<OrderDoc[]>();
     },
 
     async autoComplete(now: Date, limit = 200): Promise<number> {
-      const due = await Order.find({ status: 'shipped', autoCompleteAt: op({ $lte: now }) }, { _id: 1 })
+      const due = await Order.find({ status: 'shipped', autoCompleteAt: trustedOperators({ $lte: now }) }, { _id: 1 })
         .limit(limit)
         .lean<OrderDoc[]>();
       let done = 0;
@@ -698,7 +701,7 @@ export function createOrdersService(deps: OrdersDeps) {
     async recoverInterrupted(now: Date, olderThanMs = 120_000): Promise<number> {
       const stuck = await Order.find({
         status: 'creating',
-        createdAt: op({ $lte: new Date(now.getTime() - olderThanMs) }),
+        createdAt: trustedOperators({ $lte: new Date(now.getTime() - olderThanMs) }),
       })
         .limit(100)
         .lean<OrderDoc[]>();
@@ -721,8 +724,12 @@ export function createOrdersService(deps: OrdersDeps) {
     async retryMembershipEvents(limit = 100): Promise<number> {
       const pending = await Order.find({
         $or: [
-          { status: 'completed', 'membershipNotified.completed': op({ $ne: true }) },
-          { status: 'refunded', 'refund.fromStatus': 'completed', 'membershipNotified.refunded': op({ $ne: true }) },
+          { status: 'completed', 'membershipNotified.completed': trustedOperators({ $ne: true }) },
+          {
+            status: 'refunded',
+            'refund.fromStatus': 'completed',
+            'membershipNotified.refunded': trustedOperators({ $ne: true }),
+          },
         ],
       })
         .limit(limit)
@@ -735,7 +742,7 @@ export function createOrdersService(deps: OrdersDeps) {
     async refundsToRetry(now: Date, olderThanMs = 60_000): Promise<OrderDoc[]> {
       return Order.find({
         status: 'refunding',
-        'refund.requestedAt': op({ $lte: new Date(now.getTime() - olderThanMs) }),
+        'refund.requestedAt': trustedOperators({ $lte: new Date(now.getTime() - olderThanMs) }),
       })
         .limit(50)
         .lean<OrderDoc[]>();

@@ -5,7 +5,7 @@
  */
 import { model, Schema, type Types } from 'mongoose';
 import type { WechatPayClient } from '../../adapters/wechatpay';
-import { op } from '../../db/connection';
+import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { Logger } from '../../http/logger';
 import { Member, MemberIdentity } from '../identity/member.model';
@@ -30,7 +30,10 @@ export function createPaymentsService(deps: {
   const { wechatPay, orders } = deps;
 
   async function payerOpenid(memberId: string): Promise<string> {
-    const identity = await MemberIdentity.findOne({ member: memberId, _id: op({ $regex: /^openid:/ }) }).lean();
+    const identity = await MemberIdentity.findOne({
+      member: memberId,
+      _id: trustedOperators({ $regex: /^openid:/ }),
+    }).lean();
     if (!identity) {
       const member = await Member.exists({ _id: memberId });
       throw new AppError('conflict', 'openid_missing', member ? '请在微信中登录后再支付' : '会员不存在');

@@ -1,6 +1,6 @@
 import { POINTS_KINDS } from '@siyu/shared';
 import { model, Schema, type Types } from 'mongoose';
-import { type LedgerEntryDoc, ledgerEntrySchema } from './sequenced-ledger';
+import { type LedgerEntryDoc, ledgerEntrySchema } from '../../db/sequenced-ledger';
 
 /**
  * The points ledger: append-only, one entry per cause (member + kind + source), seq per member.

@@ -18,17 +18,17 @@ import {
   shopDay,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
-import { op } from '../../db/connection';
-import { AppError, isDuplicateKey } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
-import { PointsEntry, PointsExpiryRun } from './points.model';
+import { trustedOperators } from '../../db/connection';
 import {
   createSequencedLedger,
   type LedgerEntryDoc,
   type LedgerMismatch,
   type LedgerSource,
   type LedgerState,
-} from './sequenced-ledger';
+} from '../../db/sequenced-ledger';
+import { AppError, isDuplicateKey } from '../../http/errors';
+import { AdminAudit } from '../admins/admin.model';
+import { PointsEntry, PointsExpiryRun } from './points.model';
 
 /** Kinds that only ever add, and kinds that only ever take; `adjust` goes either way. */
 const CREDIT_KINDS: ReadonlySet<PointsKind> = new Set(['earn', 'refund', 'task', 'birthday']);
@@ -276,9 +276,9 @@ export function createPointsService(options: PointsServiceOptions = {}) {
         member: id,
         kind: input.kind,
         'source.type': input.sourceType,
-        delta: op({ $gt: 0 }),
-        seq: op({ $lte: seq }),
-        createdAt: op({ $gte: input.since }),
+        delta: trustedOperators({ $gt: 0 }),
+        seq: trustedOperators({ $lte: seq }),
+        createdAt: trustedOperators({ $gte: input.since }),
       });
     },
 
@@ -296,9 +296,9 @@ export function createPointsService(options: PointsServiceOptions = {}) {
       const dates = (
         (await PointsEntry.distinct('expiresAt', {
           member: id,
-          seq: op({ $lte: state.seq }),
-          delta: op({ $gt: 0 }),
-          expiresAt: op({ $gt: now }),
+          seq: trustedOperators({ $lte: state.seq }),
+          delta: trustedOperators({ $gt: 0 }),
+          expiresAt: trustedOperators({ $gt: now }),
         })) as Date[]
       )
         .map((date) => new Date(date))
@@ -319,7 +319,7 @@ export function createPointsService(options: PointsServiceOptions = {}) {
       const id = memberObjectId(memberId);
       const state = await ledger.readState(id);
       // Zero entries (a refund of an order that had earned nothing, a capped invite) are bookkeeping only.
-      const filter = { member: id, seq: op({ $lte: state.seq }), delta: op({ $ne: 0 }) };
+      const filter = { member: id, seq: trustedOperators({ $lte: state.seq }), delta: trustedOperators({ $ne: 0 }) };
       const [total, entries, expiring] = await Promise.all([
         PointsEntry.countDocuments(filter),
         PointsEntry.find(filter)
@@ -389,8 +389,8 @@ export function createPointsService(options: PointsServiceOptions = {}) {
     async expireDue(now: Date = clock()): Promise<{ members: number; points: number }> {
       const dates = (
         (await PointsEntry.distinct('expiresAt', {
-          expiresAt: op({ $lte: now }),
-          delta: op({ $gt: 0 }),
+          expiresAt: trustedOperators({ $lte: now }),
+          delta: trustedOperators({ $gt: 0 }),
         })) as Date[]
       )
         .map((date) => new Date(date))
@@ -404,8 +404,8 @@ export function createPointsService(options: PointsServiceOptions = {}) {
         const run = await PointsExpiryRun.findById(day).lean();
         const candidates = (await PointsEntry.distinct('member', {
           expiresAt: date,
-          delta: op({ $gt: 0 }),
-          ...(run ? { _id: op({ $gte: run.watermark }) } : {}),
+          delta: trustedOperators({ $gt: 0 }),
+          ...(run ? { _id: trustedOperators({ $gte: run.watermark }) } : {}),
         })) as Types.ObjectId[];
         let failed = false;
         for (const memberId of candidates) {

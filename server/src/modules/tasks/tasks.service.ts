@@ -28,7 +28,7 @@ import {
   type TaskCode,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
-import { op } from '../../db/connection';
+import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { AdminAudit } from '../admins/admin.model';
 import { Member, type MemberDoc } from '../identity/member.model';
@@ -191,7 +191,9 @@ export function createTasksService(options: TasksServiceOptions) {
   async function streakOn(memberId: string, now: Date): Promise<{ streak: number; checkedInToday: boolean }> {
     const today = shopDay(now);
     const yesterday = shopDay(dayjs(now).tz(SHOP_TIMEZONE).subtract(1, 'day').toDate());
-    const recent = await Checkin.find({ member: memberId, day: op({ $in: [today, yesterday] }) }).lean<CheckinDoc[]>();
+    const recent = await Checkin.find({ member: memberId, day: trustedOperators({ $in: [today, yesterday] }) }).lean<
+      CheckinDoc[]
+    >();
     const todays = recent.find((record) => record.day === today);
     if (todays) return { streak: todays.streak, checkedInToday: true };
     return { streak: recent.find((record) => record.day === yesterday)?.streak ?? 0, checkedInToday: false };
@@ -408,7 +410,7 @@ export function createTasksService(options: TasksServiceOptions) {
     async checkins(memberId: string, month: string, now: Date = clock()): Promise<StoreCheckins> {
       const settings = await task('daily-checkin');
       const records = await Checkin.find(
-        { member: memberId, day: op({ $gte: `${month}-01`, $lte: `${month}-31` }) },
+        { member: memberId, day: trustedOperators({ $gte: `${month}-01`, $lte: `${month}-31` }) },
         { day: 1 },
       )
         .sort({ day: 1 })
@@ -555,7 +557,7 @@ export function createTasksService(options: TasksServiceOptions) {
       const members = new Map(
         (
           await Member.find(
-            { _id: op({ $in: [...new Set(docs.map((doc) => doc.member.toString()))] }) },
+            { _id: trustedOperators({ $in: [...new Set(docs.map((doc) => doc.member.toString()))] }) },
             { memberNo: 1, nickname: 1 },
           ).lean<MemberDoc[]>()
         ).map((member) => [member._id.toString(), member]),
@@ -638,7 +640,7 @@ export function createTasksService(options: TasksServiceOptions) {
       const stuck = await ReviewSubmission.find({
         status: 'approved',
         credited: false,
-        reviewedAt: op({ $lt: new Date(now.getTime() - 60_000) }),
+        reviewedAt: trustedOperators({ $lt: new Date(now.getTime() - 60_000) }),
       })
         .limit(200)
         .lean<ReviewSubmissionDoc[]>();

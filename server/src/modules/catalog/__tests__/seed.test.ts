@@ -2,7 +2,7 @@ import { ImageUrlSchema } from '@siyu/shared';
 import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
-import { op } from '../../../db/connection';
+import { trustedOperators } from '../../../db/connection';
 import { seedCatalog } from '../../../seed/catalog';
 import { Category, Product, Sku } from '../catalog.model';
 import { setTier } from './fixtures';
@@ -44,7 +44,7 @@ describe('demo catalog seed', () => {
     expect(products.filter((product) => product.teaser && product.minTier === 'gold')).toHaveLength(1);
     expect(products.filter((product) => product.visibility === 'tier' && product.minTier === 'gold')).toHaveLength(2);
     expect(await Sku.countDocuments({ stock: 3 })).toBe(1);
-    const points = await Sku.find({ pointsPrice: op({ $gt: 0 }) }).lean();
+    const points = await Sku.find({ pointsPrice: trustedOperators({ $gt: 0 }) }).lean();
     expect(points).toHaveLength(2);
     expect(points.every((sku) => sku.price === 0)).toBe(true);
     for (const product of products) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
-import { op } from '../../../db/connection';
+import { trustedOperators } from '../../../db/connection';
 import { PointsEntry } from '../../points/points.model';
 import { ReviewSubmission } from '../tasks.model';
 
@@ -306,7 +306,9 @@ describe('review-screenshot', () => {
     expect(statuses).toEqual([200, 409]);
     const loser = approvedAlice.status === 409 ? approvedAlice : approvedBob;
     expect(loser.body.error.code).toBe('review_duplicate');
-    const docs = await ReviewSubmission.find({ _id: op({ $in: [fromAlice.body.id, fromBob.body.id] }) }).lean();
+    const docs = await ReviewSubmission.find({
+      _id: trustedOperators({ $in: [fromAlice.body.id, fromBob.body.id] }),
+    }).lean();
     expect(docs.map((doc) => doc.status).sort()).toEqual(['approved', 'rejected']);
     expect(docs.find((doc) => doc.status === 'rejected')?.rejectReason).toContain('重复');
     expect((await mall.services.points.balance(alice.id)) + (await mall.services.points.balance(bob.id))).toBe(30);

@@ -22,9 +22,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Model, Schema, type Types } from 'mongoose';
-import { op } from '../../db/connection';
-import { AppError, isDuplicateKey } from '../../http/errors';
-import { Member } from '../identity/member.model';
+import { AppError, isDuplicateKey } from '../http/errors';
+import { Member } from '../modules/identity/member.model';
+import { trustedOperators } from './connection';
 
 export interface LedgerSource {
   type: string;
@@ -134,7 +134,7 @@ export function createSequencedLedger(options: SequencedLedgerOptions) {
     if (typeof balance === 'number' && typeof seq === 'number') return { balance, seq };
     // A member saved before the ledger existed: start it at zero, once.
     await Member.updateOne(
-      { _id: memberId, [seqField]: op({ $exists: false }) },
+      { _id: memberId, [seqField]: trustedOperators({ $exists: false }) },
       { $set: { [seqField]: 0, [balanceField]: 0 } },
     );
     return readState(memberId);
@@ -163,7 +163,7 @@ export function createSequencedLedger(options: SequencedLedgerOptions) {
     }
     const now = await readState(entry.member);
     if (entry.seq <= now.seq) return 'committed'; // someone finished it meanwhile (seq is unique per member)
-    await entries.deleteOne({ _id: entry._id, seq: op({ $gt: now.seq }) });
+    await entries.deleteOne({ _id: entry._id, seq: trustedOperators({ $gt: now.seq }) });
     return 'deleted';
   }
 
@@ -221,7 +221,7 @@ export function createSequencedLedger(options: SequencedLedgerOptions) {
       if (entry.seq <= after.seq && (await entries.exists({ _id: entry._id }))) {
         return { entry, created: true }; // a concurrent settle finished our entry for us
       }
-      await entries.deleteOne({ _id: entry._id, seq: op({ $gt: after.seq }) });
+      await entries.deleteOne({ _id: entry._id, seq: trustedOperators({ $gt: after.seq }) });
     }
     throw options.busy();
   }
@@ -242,17 +242,21 @@ export function createSequencedLedger(options: SequencedLedgerOptions) {
     key: LedgerKey,
     state: LedgerState,
   ): Promise<LedgerEntryDoc | null> {
-    return entries.findOne({ ...keyFilter(memberId, key), seq: op({ $lte: state.seq }) }).lean<LedgerEntryDoc>();
+    return entries
+      .findOne({ ...keyFilter(memberId, key), seq: trustedOperators({ $lte: state.seq }) })
+      .lean<LedgerEntryDoc>();
   }
 
   /** Settles orphans written between `since` and `before` (for the repair job). */
   async function repairOrphans(since: Date, before: Date): Promise<number> {
-    const members = await entries.distinct('member', { createdAt: op({ $gte: since, $lt: before }) });
+    const members = await entries.distinct('member', { createdAt: trustedOperators({ $gte: since, $lt: before }) });
     let repaired = 0;
     for (const memberId of members as Types.ObjectId[]) {
       const state = await readState(memberId).catch(() => null);
       if (!state) continue;
-      const orphans = await entries.find({ member: memberId, seq: op({ $gt: state.seq }) }).lean<LedgerEntryDoc[]>();
+      const orphans = await entries
+        .find({ member: memberId, seq: trustedOperators({ $gt: state.seq }) })
+        .lean<LedgerEntryDoc[]>();
       for (const orphan of orphans.filter((entry) => entry.createdAt < before)) {
         await settle(orphan);
         repaired++;
@@ -271,7 +275,7 @@ export function createSequencedLedger(options: SequencedLedgerOptions) {
     ]);
     const byMember = new Map(groups.map((group) => [group._id.toString(), group]));
     const members = await Member.find(
-      { $or: [{ [seqField]: op({ $gt: 0 }) }, { [balanceField]: op({ $ne: 0 }) }] },
+      { $or: [{ [seqField]: trustedOperators({ $gt: 0 }) }, { [balanceField]: trustedOperators({ $ne: 0 }) }] },
       { [balanceField]: 1, [seqField]: 1 },
     ).lean<Record<string, unknown>[]>();
     const seen = new Set<string>();
