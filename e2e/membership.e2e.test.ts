@@ -19,7 +19,7 @@ describe('积分中心 and 会员卡 on the H5 storefront', () => {
     const page = await phonePage(browser);
     const errors = collectPageErrors(page);
     await loginAs(page, '签到的阿青');
-    await page.goto(`${inject('mallUrl')}/pages/points/index`);
+    await page.goto(`${inject('mallUrl')}/packages/member/points/index`);
     await page.locator('.points-balance').first().waitFor();
     const before = digits(await page.locator('.points-balance').first().textContent());
     await page.locator('.checkin-calendar').first().waitFor();
@@ -35,7 +35,7 @@ describe('积分中心 and 会员卡 on the H5 storefront', () => {
   it('shows the member card with tier and growth progress', async () => {
     const page = await phonePage(browser);
     await loginAs(page, '看会员卡的小周');
-    await page.goto(`${inject('mallUrl')}/pages/membership/index`);
+    await page.goto(`${inject('mallUrl')}/packages/member/membership/index`);
     await page.locator('.membership-card').first().waitFor();
     await page.locator('.growth-progress').first().waitFor();
     await expect.poll(() => page.locator('.membership-card').first().textContent()).toContain('普通会员');

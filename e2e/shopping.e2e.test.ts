@@ -20,7 +20,7 @@ describe('buying tea on the H5 storefront', () => {
     await loginAs(page, '买茶的小林');
 
     // An address first, through the address book.
-    await page.goto(`${url}/pages/addresses/index`);
+    await page.goto(`${url}/packages/shop/addresses/index`);
     await page.getByText('新增地址').first().click();
     await page.waitForURL(/pages\/address-edit\/index/);
     await page.locator('.address-name input, input.address-name').first().fill('林小满');
@@ -65,7 +65,7 @@ describe('buying tea on the H5 storefront', () => {
     await page.locator('.sandbox-pay-confirm').click();
     await expect.poll(() => page.getByText(/支付成功/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
 
-    await page.goto(`${url}/pages/orders/index`);
+    await page.goto(`${url}/packages/shop/orders/index`);
     await page.locator('.order-card__status', { hasText: '待发货' }).first().waitFor({ timeout: 15_000 });
     await page.getByText('西湖龙井').first().click();
     await page.waitForURL(/pages\/order\/index/);

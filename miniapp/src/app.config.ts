@@ -1,28 +1,34 @@
 import { COLORS } from './brand';
 
 export default defineAppConfig({
-  pages: [
-    'pages/home/index',
-    'pages/category/index',
-    'pages/cart/index',
-    'pages/me/index',
-    'pages/login/index',
-    'pages/profile/index',
-    // Shopping
-    'pages/product/index',
-    'pages/checkout/index',
-    'pages/pay/index',
-    'pages/orders/index',
-    'pages/order/index',
-    'pages/addresses/index',
-    'pages/address-edit/index',
-    // Membership
-    'pages/membership/index',
-    'pages/points/index',
-    'pages/points-history/index',
-    'pages/review-task/index',
-    'pages/invite/index',
-    'pages/points-mall/index',
+  // The main package holds the tab pages and login; every other page lives in a sub-package, so the weapp main
+  // package stays small as pages are added (WeChat's limit is 2 MB per package).
+  pages: ['pages/home/index', 'pages/category/index', 'pages/cart/index', 'pages/me/index', 'pages/login/index'],
+  subPackages: [
+    {
+      root: 'packages/shop',
+      pages: [
+        'product/index',
+        'checkout/index',
+        'pay/index',
+        'orders/index',
+        'order/index',
+        'addresses/index',
+        'address-edit/index',
+      ],
+    },
+    {
+      root: 'packages/member',
+      pages: [
+        'membership/index',
+        'points/index',
+        'points-history/index',
+        'review-task/index',
+        'invite/index',
+        'points-mall/index',
+        'profile/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'dark',

@@ -19,6 +19,35 @@ function pathOf(url: string): string {
   return url.split('?')[0] ?? url;
 }
 
+/**
+ * Where the pages that moved into sub-packages used to be. Links shared before the move, and task actions the
+ * server still names by the old path, keep working through `currentPageUrl`.
+ */
+export const MOVED_PAGES: Readonly<Record<string, string>> = {
+  '/pages/product/index': '/packages/shop/product/index',
+  '/pages/checkout/index': '/packages/shop/checkout/index',
+  '/pages/pay/index': '/packages/shop/pay/index',
+  '/pages/orders/index': '/packages/shop/orders/index',
+  '/pages/order/index': '/packages/shop/order/index',
+  '/pages/addresses/index': '/packages/shop/addresses/index',
+  '/pages/address-edit/index': '/packages/shop/address-edit/index',
+  '/pages/membership/index': '/packages/member/membership/index',
+  '/pages/points/index': '/packages/member/points/index',
+  '/pages/points-history/index': '/packages/member/points-history/index',
+  '/pages/review-task/index': '/packages/member/review-task/index',
+  '/pages/invite/index': '/packages/member/invite/index',
+  '/pages/points-mall/index': '/packages/member/points-mall/index',
+  '/pages/profile/index': '/packages/member/profile/index',
+};
+
+/** A page URL with a pre-move path rewritten to where that page lives now (query kept). */
+export function currentPageUrl(url: string): string {
+  const absolute = url.startsWith('/') ? url : `/${url}`;
+  const path = pathOf(absolute);
+  const moved = MOVED_PAGES[path];
+  return moved ? `${moved}${absolute.slice(path.length)}` : absolute;
+}
+
 export function isTabPage(url: string): boolean {
   const path = pathOf(url).replace(/^\//, '');
   return (TAB_PAGES as readonly string[]).includes(path);

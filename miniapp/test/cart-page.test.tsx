@@ -44,7 +44,7 @@ describe('购物车 page', () => {
     // Only the orderable line is selected: checkout takes it alone, from the cart.
     fireEvent.click(container.querySelector('.cart-checkout') as HTMLElement);
     expect(Taro.navigateTo).toHaveBeenCalledWith({
-      url: `/pages/checkout/index?items=${encodeURIComponent(`${ids.sku50}:2`)}&fromCart=1`,
+      url: `/packages/shop/checkout/index?items=${encodeURIComponent(`${ids.sku50}:2`)}&fromCart=1`,
     });
   });
 

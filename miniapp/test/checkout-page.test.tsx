@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import CheckoutPage from '../src/pages/checkout/index';
+import CheckoutPage from '../src/packages/shop/checkout/index';
 import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams } from './fake-taro-shop';
 import { address, ids, order, preview, signIn } from './shop-fixtures';
 
@@ -20,7 +20,7 @@ describe('结算 page', () => {
   beforeEach(() => {
     resetFakeTaro();
     signIn();
-    setPages([{ route: 'pages/checkout/index' }]);
+    setPages([{ route: 'packages/shop/checkout/index' }]);
     setRouterParams({ items: encodeURIComponent(`${ids.sku50}:2`), fromCart: '1' });
   });
 
@@ -76,7 +76,9 @@ describe('结算 page', () => {
       expect(container.querySelector('.checkout-submit')?.getAttribute('aria-disabled')).toBe('false'),
     );
     submit();
-    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/pages/pay/index?id=${ids.order}` }));
+    await waitFor(() =>
+      expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/packages/shop/pay/index?id=${ids.order}` }),
+    );
 
     const [first, second] = orderPosts();
     const key = first?.header?.['Idempotency-Key'];

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureInvite, captureInviteFromUrl, pendingInvite } from '../src/api/identity';
 import App from '../src/app';
-import InvitePage from '../src/pages/invite/index';
+import InvitePage from '../src/packages/member/invite/index';
 import LoginPage from '../src/pages/login/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { invite, member, ok, routes, signIn } from './membership-fixtures';
@@ -85,7 +85,7 @@ describe('invite code from the landing link to the first login', () => {
 describe('邀请好友', () => {
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/invite/index' }]);
+    setPages([{ route: 'packages/member/invite/index' }]);
     signIn();
     respondWith(routes({ 'GET /api/me/invite': ok(invite) }));
   });

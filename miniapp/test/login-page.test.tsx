@@ -61,8 +61,12 @@ describe('login page (H5 demo login)', () => {
   });
 
   it('returns to the page the shopper came from', async () => {
-    setPages([{ route: 'pages/home/index' }, { route: 'pages/profile/index' }, { route: 'pages/login/index' }]);
-    setRouterParams({ from: encodeURIComponent('/pages/profile/index') });
+    setPages([
+      { route: 'pages/home/index' },
+      { route: 'packages/member/profile/index' },
+      { route: 'pages/login/index' },
+    ]);
+    setRouterParams({ from: encodeURIComponent('/packages/member/profile/index') });
     const { container } = render(<LoginPage />);
     typeNickname(container, '小满');
     submit(container);

@@ -2,8 +2,8 @@ import Taro from '@tarojs/taro';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { growthProgress } from '../src/membership/growth';
+import MembershipPage from '../src/packages/member/membership/index';
 import MePage from '../src/pages/me/index';
-import MembershipPage from '../src/pages/membership/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { blackMembership, member, ok, pointsPage, routes, signIn, silverMembership } from './membership-fixtures';
 import { resetMembershipTaro } from './membership-taro';
@@ -17,7 +17,7 @@ function sent(): FakeRequest[] {
 describe('会员卡', () => {
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/membership/index' }]);
+    setPages([{ route: 'packages/member/membership/index' }]);
     signIn();
   });
 
@@ -115,9 +115,9 @@ describe('我的: membership summary and entries', () => {
     await screen.findByText('再获得 1240 成长值升级金卡');
     expect(await screen.findByText('1280')).toBeTruthy();
     fireEvent.click(screen.getByText('再获得 1240 成长值升级金卡'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/membership/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/membership/index' });
     fireEvent.click(screen.getByText('1280'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/points/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/points/index' });
     expect(
       sent()
         .map((request) => request.url.split('?')[0])
@@ -128,10 +128,10 @@ describe('我的: membership summary and entries', () => {
   it('has entries for 积分明细, 积分商城, 邀请好友 and 晒单评价', async () => {
     render(<MePage />);
     const entries: Array<[string, string]> = [
-      ['积分明细', '/pages/points-history/index'],
-      ['积分商城', '/pages/points-mall/index'],
-      ['邀请好友', '/pages/invite/index'],
-      ['晒单评价', '/pages/review-task/index'],
+      ['积分明细', '/packages/member/points-history/index'],
+      ['积分商城', '/packages/member/points-mall/index'],
+      ['邀请好友', '/packages/member/invite/index'],
+      ['晒单评价', '/packages/member/review-task/index'],
     ];
     for (const [title, url] of entries) {
       fireEvent.click(screen.getByText(title));

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import OrderPage from '../src/pages/order/index';
+import OrderPage from '../src/packages/shop/order/index';
 import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams } from './fake-taro-shop';
 import { ids, order, signIn } from './shop-fixtures';
 
@@ -21,7 +21,7 @@ describe('订单详情 page', () => {
   beforeEach(() => {
     resetFakeTaro();
     signIn();
-    setPages([{ route: 'pages/order/index' }]);
+    setPages([{ route: 'packages/shop/order/index' }]);
     setRouterParams({ id: ids.order });
   });
 
@@ -32,7 +32,7 @@ describe('订单详情 page', () => {
     expect(container.querySelector('.order-head__countdown')?.textContent).toMatch(/剩余支付时间 1[45]:\d\d/);
     expect(buttons(container)).toEqual(['取消订单', '去支付']);
     fireEvent.click(container.querySelector('.order-pay') as HTMLElement);
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/pay/index?id=${ids.order}` });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/packages/shop/pay/index?id=${ids.order}` });
   });
 
   it('待收货 with actions [confirm]: the shipment and only 确认收货', async () => {

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import PayPage from '../src/pages/pay/index';
+import PayPage from '../src/packages/shop/pay/index';
 import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams } from './fake-taro-shop';
 import { ids, order, signIn } from './shop-fixtures';
 
@@ -20,7 +20,7 @@ describe('收银台 (H5 sandbox)', () => {
   beforeEach(() => {
     resetFakeTaro();
     signIn();
-    setPages([{ route: 'pages/pay/index' }]);
+    setPages([{ route: 'packages/shop/pay/index' }]);
     setRouterParams({ id: ids.order });
   });
 
@@ -77,7 +77,7 @@ describe('收银台 (H5 sandbox)', () => {
     expect(Taro.requestPayment).not.toHaveBeenCalled();
 
     fireEvent.click(container.querySelector('.pay-view-order') as HTMLElement);
-    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/pages/order/index?id=${ids.order}` });
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/packages/shop/order/index?id=${ids.order}` });
   }, 10_000);
 
   it('a failed confirmation keeps the shopper on the cashier with 确认支付 to try again', async () => {

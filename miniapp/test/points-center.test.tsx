@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { taskCta } from '../src/membership/task-cta';
-import PointsPage from '../src/pages/points/index';
+import PointsPage from '../src/packages/member/points/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { checkins, error, ok, pointsPage, routes, signIn, tasks } from './membership-fixtures';
 import { resetMembershipTaro } from './membership-taro';
@@ -32,7 +32,7 @@ function cta(container: HTMLElement, code: string): HTMLElement {
 describe('积分中心', () => {
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/points/index' }]);
+    setPages([{ route: 'packages/member/points/index' }]);
     // Only Date is faked: "today" in Shanghai is 2026-11-22; timers stay real for waitFor.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-22T04:00:00.000Z'));
@@ -158,13 +158,13 @@ describe('积分中心', () => {
     expect(taskItem(container, 'complete-profile').textContent).toContain('还需完善：头像、生日');
 
     fireEvent.click(cta(container, 'complete-profile'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/profile/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/profile/index' });
     fireEvent.click(cta(container, 'first-order'));
     expect(Taro.switchTab).toHaveBeenLastCalledWith({ url: '/pages/home/index' });
     fireEvent.click(cta(container, 'invite-friend'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/invite/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/invite/index' });
     fireEvent.click(cta(container, 'review-screenshot'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/review-task/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/review-task/index' });
   });
 
   it('a profile claim refused for missing fields says what is missing and leads to 编辑资料', async () => {
@@ -188,7 +188,7 @@ describe('积分中心', () => {
     await waitFor(() => expect(container.querySelectorAll('.task-item')).toHaveLength(5));
     expect(cta(container, 'complete-profile').textContent).toBe('领取');
     fireEvent.click(cta(container, 'complete-profile'));
-    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/profile/index' }));
+    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/member/profile/index' }));
     expect(Taro.showModal).toHaveBeenCalledWith(
       expect.objectContaining({ content: '请先完善：手机号', confirmText: '去完善' }),
     );
@@ -204,9 +204,9 @@ describe('积分中心', () => {
     );
     render(<PointsPage />);
     fireEvent.click(await screen.findByText('积分明细'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/points-history/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/points-history/index' });
     fireEvent.click(screen.getByText('积分商城'));
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/points-mall/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/member/points-mall/index' });
   });
 
   it('shows an error state with retry when the center cannot load', async () => {
@@ -238,12 +238,24 @@ describe('task call to action', () => {
     const [checkin, profile, order, inviteTask, review] = tasks();
     expect(taskCta(checkin!)).toEqual({ kind: 'checkin', label: '去签到' });
     expect(taskCta({ ...checkin!, status: 'done' })).toEqual({ kind: 'none', label: '今日已签到' });
-    expect(taskCta(profile!)).toMatchObject({ kind: 'navigate', label: '去完善', path: '/pages/profile/index' });
+    expect(taskCta(profile!)).toMatchObject({
+      kind: 'navigate',
+      label: '去完善',
+      path: '/packages/member/profile/index',
+    });
     expect(taskCta({ ...profile!, status: 'claimable' })).toEqual({ kind: 'claim', label: '领取' });
     expect(taskCta({ ...profile!, status: 'done' })).toEqual({ kind: 'none', label: '已完成' });
     expect(taskCta(order!)).toMatchObject({ kind: 'navigate', label: '去下单', path: '/pages/home/index' });
-    expect(taskCta(inviteTask!)).toMatchObject({ kind: 'navigate', label: '邀请好友', path: '/pages/invite/index' });
-    expect(taskCta(review!)).toMatchObject({ kind: 'navigate', label: '去上传', path: '/pages/review-task/index' });
+    expect(taskCta(inviteTask!)).toMatchObject({
+      kind: 'navigate',
+      label: '邀请好友',
+      path: '/packages/member/invite/index',
+    });
+    expect(taskCta(review!)).toMatchObject({
+      kind: 'navigate',
+      label: '去上传',
+      path: '/packages/member/review-task/index',
+    });
     expect(taskCta({ ...review!, status: 'pending_review' })).toMatchObject({ label: '审核中' });
   });
 });

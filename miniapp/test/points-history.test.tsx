@@ -2,7 +2,7 @@ import type { StorePointsEntry } from '@siyu/shared';
 import Taro from '@tarojs/taro';
 import { render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import PointsHistoryPage from '../src/pages/points-history/index';
+import PointsHistoryPage from '../src/packages/member/points-history/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { pointsPage, routes, signIn } from './membership-fixtures';
 import { reachPageBottom, resetMembershipTaro } from './membership-taro';
@@ -30,7 +30,7 @@ function pageOf(request: FakeRequest): number {
 describe('积分明细', () => {
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/points-history/index' }]);
+    setPages([{ route: 'packages/member/points-history/index' }]);
     signIn();
   });
 

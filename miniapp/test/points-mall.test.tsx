@@ -2,7 +2,7 @@ import type { StoreProductCard } from '@siyu/shared';
 import Taro from '@tarojs/taro';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import PointsMallPage from '../src/pages/points-mall/index';
+import PointsMallPage from '../src/packages/member/points-mall/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { ok, pointsPage, routes, signIn } from './membership-fixtures';
 import { resetMembershipTaro } from './membership-taro';
@@ -44,7 +44,7 @@ function product(overrides: Partial<StoreProductCard & { locked: false }>): Stor
 describe('积分商城', () => {
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/points-mall/index' }]);
+    setPages([{ route: 'packages/member/points-mall/index' }]);
     signIn();
   });
 
@@ -76,7 +76,7 @@ describe('积分商城', () => {
     expect(productsCall?.url).toContain('zone=points');
 
     fireEvent.click(tiles[1]!);
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/product/index?id=p2' });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/shop/product/index?id=p2' });
   });
 
   it('says so when nothing can be redeemed yet', async () => {

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import ReviewTaskPage from '../src/pages/review-task/index';
+import ReviewTaskPage from '../src/packages/member/review-task/index';
 import { type FakeRequest, respondWith, setPages } from './fake-taro';
 import { error, ok, routes, signIn, submission } from './membership-fixtures';
 import { resetMembershipTaro } from './membership-taro';
@@ -23,7 +23,7 @@ describe('晒单评价', () => {
 
   beforeEach(() => {
     resetMembershipTaro();
-    setPages([{ route: 'pages/review-task/index' }]);
+    setPages([{ route: 'packages/member/review-task/index' }]);
     signIn();
     submitted = [];
     respondWith(

@@ -4,7 +4,7 @@
  * (WXML compiled by WeChat's own wcc, our React code running on Taro's mini runtime), with small App/Page
  * stand-ins for the two constructors only WeChat provides. Needs `npm run build:weapp -w miniapp` first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +170,27 @@ describe('weapp build (miniprogram-simulate)', () => {
     await until(() => page.dom.textContent?.includes('登录'), 'the 我的 page to render');
   }, 30_000);
 
+  it('keeps only the four tab pages and login in the main package; every other page is in a sub-package', () => {
+    const app = JSON.parse(readFileSync(path.join(dist, 'app.json'), 'utf8')) as {
+      pages: string[];
+      subPackages: Array<{ root: string; pages: string[] }>;
+    };
+    expect(app.pages).toEqual([
+      'pages/home/index',
+      'pages/category/index',
+      'pages/cart/index',
+      'pages/me/index',
+      'pages/login/index',
+    ]);
+    const roots = app.subPackages.map((subPackage) => subPackage.root);
+    expect(roots).toEqual(expect.arrayContaining(['packages/shop', 'packages/member']));
+    for (const subPackage of app.subPackages) {
+      for (const page of subPackage.pages) {
+        expect(existsSync(path.join(dist, subPackage.root, `${page}.js`))).toBe(true);
+      }
+    }
+  });
+
   it('mounts 我的 and, with no session, shows the guest card and its 登录 call to action', () => {
     const text = page.dom.textContent ?? '';
     expect(text).toContain('你好，茶友');
@@ -266,7 +287,7 @@ describe('weapp build (miniprogram-simulate)', () => {
       return { statusCode: 404, data: null };
     });
 
-    const pointsPage = renderPage(host, 'pages/points/index');
+    const pointsPage = renderPage(host, 'packages/member/points/index');
     await until(() => pointsPage.querySelector('.checkin-button')?.dom.textContent === '签到', 'the 签到 button');
     expect(pointsPage.dom.textContent).toContain('已连续签到 0 天');
     pointsPage.querySelector('.checkin-button')?.dispatchEvent('tap');

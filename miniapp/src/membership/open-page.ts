@@ -1,9 +1,9 @@
 import Taro from '@tarojs/taro';
-import { isTabPage } from '../navigation';
+import { currentPageUrl, isTabPage } from '../navigation';
 
-/** Opens a page by its path: tab pages with switchTab, others with navigateTo. */
+/** Opens a page by its path (pre-move paths included): tab pages with switchTab, others with navigateTo. */
 export function openPage(url: string): void {
-  const target = url.startsWith('/') ? url : `/${url}`;
+  const target = currentPageUrl(url);
   if (isTabPage(target)) {
     void Taro.switchTab({ url: target.split('?')[0]! }).catch(() => undefined);
     return;

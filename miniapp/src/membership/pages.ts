@@ -1,10 +1,10 @@
 /** The membership pages (registered in app.config.ts). */
 export const MEMBER_PAGES = {
-  membership: '/pages/membership/index',
-  points: '/pages/points/index',
-  pointsHistory: '/pages/points-history/index',
-  reviewTask: '/pages/review-task/index',
-  invite: '/pages/invite/index',
-  pointsMall: '/pages/points-mall/index',
-  product: '/pages/product/index',
+  membership: '/packages/member/membership/index',
+  points: '/packages/member/points/index',
+  pointsHistory: '/packages/member/points-history/index',
+  reviewTask: '/packages/member/review-task/index',
+  invite: '/packages/member/invite/index',
+  pointsMall: '/packages/member/points-mall/index',
+  product: '/packages/shop/product/index',
 } as const;

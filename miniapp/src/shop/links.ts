@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { PAGES } from '../brand';
 
 /** The membership card page (built alongside the shopping pages). */
-export const MEMBERSHIP_PAGE = '/pages/membership/index';
+export const MEMBERSHIP_PAGE = '/packages/member/membership/index';
 
 export interface CheckoutLine {
   skuId: string;

@@ -1,0 +1,256 @@
+import { type DescriptionBlock, formatFen, type StoreProductDetail, type StoreSku } from '@siyu/shared';
+import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { addToCart } from '../../../api/cart';
+import { fetchProduct } from '../../../api/catalog';
+import { isLoggedIn } from '../../../api/session';
+import { PAGES } from '../../../brand';
+import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
+import { LockIcon, memberPriceHint, pointsPriceText } from '../../../components/product-card';
+import { firstAvailableSku, maxQtyFor, SkuPicker } from '../../../components/sku-picker';
+import { useLoad } from '../../../hooks/use-load';
+import { usePageParams } from '../../../hooks/use-page-params';
+import { goToLogin } from '../../../navigation';
+import { checkoutUrl, openMembership } from '../../../shop/links';
+import '../../../shop/shop.scss';
+import './index.scss';
+
+function Gallery({ images, title }: { images: string[]; title: string }) {
+  const [current, setCurrent] = useState(0);
+  if (images.length === 0) return <View className="product-gallery product-gallery--empty" />;
+  return (
+    <View className="product-gallery">
+      <Swiper
+        className="product-gallery__swiper"
+        circular={images.length > 1}
+        onChange={(event) => setCurrent(event.detail.current)}
+      >
+        {images.map((url, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a fixed gallery; the same image may appear twice.
+          <SwiperItem key={`${index}-${url.slice(-16)}`}>
+            <Image className="product-gallery__image" src={url} mode="aspectFill" aria-label={title} />
+          </SwiperItem>
+        ))}
+      </Swiper>
+      {images.length > 1 ? <Text className="product-gallery__count">{`${current + 1} / ${images.length}`}</Text> : null}
+    </View>
+  );
+}
+
+function Description({ blocks }: { blocks: DescriptionBlock[] }) {
+  if (blocks.length === 0) return null;
+  return (
+    <View className="shop-panel product-description">
+      <Text className="shop-panel__title">商品详情</Text>
+      {blocks.map((block, index) => {
+        const key = `${block.type}-${index}`;
+        if (block.type === 'heading') {
+          return (
+            <Text key={key} className="product-description__heading">
+              {block.text}
+            </Text>
+          );
+        }
+        if (block.type === 'paragraph') {
+          return (
+            <Text key={key} className="product-description__paragraph">
+              {block.text}
+            </Text>
+          );
+        }
+        return <Image key={key} className="product-description__image" src={block.url} mode="widthFix" />;
+      })}
+    </View>
+  );
+}
+
+/** Viewer price (with the struck list price), the member hint, or the points price for points-mall items. */
+function PriceBlock({ product, sku }: { product: Extract<StoreProductDetail, { locked: false }>; sku?: StoreSku }) {
+  const price = sku?.price ?? product.price;
+  const listPrice = sku?.listPrice ?? product.listPrice;
+  const points = sku ? sku.pointsPrice : product.pointsPrice;
+  const hint = memberPriceHint(sku ? sku.memberPriceFrom : product.memberPriceFrom, price);
+  if (points) {
+    return (
+      <View className="product-price">
+        <Text className="product-price__points">{pointsPriceText(points, price)}</Text>
+        <Text className="shop-chip shop-chip--gold product-price__tag">积分兑换</Text>
+      </View>
+    );
+  }
+  return (
+    <View className="product-price">
+      <Price fen={price} listFen={listPrice} size="lg" />
+      {sku?.memberPrice !== null && sku?.memberPrice !== undefined && sku.memberPrice === price ? (
+        <Text className="shop-chip product-price__tag">会员价</Text>
+      ) : null}
+      {hint ? <Text className="shop-chip shop-chip--gold product-price__tag product-price__hint">{hint}</Text> : null}
+    </View>
+  );
+}
+
+function LockedProduct({ product }: { product: Extract<StoreProductDetail, { locked: true }> }) {
+  return (
+    <View className="page product product--locked">
+      <Gallery images={product.images.length ? product.images : [product.image]} title={product.title} />
+      <View className="shop-panel product-head">
+        <Text className="product-head__title">{product.title}</Text>
+        {product.subtitle ? <Text className="product-head__subtitle">{product.subtitle}</Text> : null}
+      </View>
+      <View className="shop-panel product-locked">
+        <View className="product-locked__seal">
+          <LockIcon />
+        </View>
+        <Text className="product-locked__title">{product.unlockText}</Text>
+        <Text className="product-locked__text">这款茶为会员私藏，达到对应等级后即可查看价格并购买。</Text>
+        <Button variant="gold" className="product-unlock" onClick={openMembership}>
+          {product.unlockText}
+        </Button>
+      </View>
+      <Description blocks={product.description} />
+      <View className="shop-bottom-spacer" />
+      <View className="shop-bottom-bar product-bar">
+        <Button variant="gold" block size="lg" className="product-unlock-bar" onClick={openMembership}>
+          查看会员权益
+        </Button>
+      </View>
+    </View>
+  );
+}
+
+export default function ProductPage() {
+  const params = usePageParams();
+  const id = params.id ?? '';
+  const product = useLoad(() => fetchProduct(id, { silent: true }), id ?? '');
+  const [skuId, setSkuId] = useState<string | null>(null);
+  const [qty, setQty] = useState(1);
+  const [adding, setAdding] = useState(false);
+
+  const detail = product.data;
+  useEffect(() => {
+    if (detail && !detail.locked && !skuId) setSkuId(firstAvailableSku(detail.skus)?.id ?? null);
+  }, [detail, skuId]);
+
+  if (!id) return <EmptyState mark="茶" title="商品不存在" description="链接不完整，去首页看看别的好茶吧。" />;
+  if (product.loading && !detail) {
+    return (
+      <View className="page product">
+        <LoadingState variant="spinner" />
+      </View>
+    );
+  }
+  if (product.error || !detail) {
+    const gone = product.error?.status === 404;
+    return (
+      <View className="page product">
+        {gone ? (
+          <EmptyState
+            mark="茶"
+            title="商品已下架或不存在"
+            description="这款茶暂时看不到了，去首页看看别的好茶吧。"
+            actionText="去首页"
+            onAction={() => void Taro.switchTab({ url: PAGES.home })}
+          />
+        ) : (
+          <ErrorState message={product.error?.message} onRetry={() => void product.reload()} />
+        )}
+      </View>
+    );
+  }
+  if (detail.locked) return <LockedProduct product={detail} />;
+
+  const sku = detail.skus.find((candidate) => candidate.id === skuId);
+  const max = maxQtyFor(sku);
+  const buyQty = Math.max(1, Math.min(qty, max));
+  const canBuy = !!sku && max > 0;
+
+  const requireLogin = (): boolean => {
+    if (isLoggedIn()) return true;
+    goToLogin();
+    return false;
+  };
+
+  const onAddToCart = async () => {
+    if (!sku || !canBuy || adding || !requireLogin()) return;
+    setAdding(true);
+    try {
+      await addToCart(sku.id, buyQty);
+      void Taro.showToast({ title: '已加入购物车', icon: 'success' });
+    } catch {
+      // The client has told the shopper why (库存不足, 限购…).
+    } finally {
+      setAdding(false);
+    }
+  };
+
+  const onBuyNow = () => {
+    if (!sku || !canBuy || !requireLogin()) return;
+    void Taro.navigateTo({ url: checkoutUrl([{ skuId: sku.id, qty: buyQty }]) });
+  };
+
+  return (
+    <View className="page product">
+      <Gallery images={detail.images.length ? detail.images : [detail.image]} title={detail.title} />
+      <View className="shop-panel product-head">
+        <PriceBlock product={detail} sku={sku} />
+        <Text className="product-head__title">{detail.title}</Text>
+        {detail.subtitle ? <Text className="product-head__subtitle">{detail.subtitle}</Text> : null}
+        <View className="product-head__meta">
+          {detail.tags.map((tag) => (
+            <Text key={tag} className="shop-chip shop-chip--muted product-head__tag">
+              {tag}
+            </Text>
+          ))}
+          <Text className="shop-muted product-head__sales">{`已售 ${detail.sales}`}</Text>
+        </View>
+      </View>
+      <View className="shop-panel">
+        {detail.skus.length > 0 ? (
+          <SkuPicker
+            skus={detail.skus}
+            selectedId={skuId}
+            onSelect={(next) => {
+              setSkuId(next.id);
+              setQty((current) => Math.max(1, Math.min(current, maxQtyFor(next))));
+            }}
+            qty={buyQty}
+            onQtyChange={setQty}
+          />
+        ) : (
+          <Text className="shop-muted">暂无可选规格</Text>
+        )}
+        {sku && sku.listPrice > sku.price && !sku.pointsPrice ? (
+          <Text className="shop-muted product-saving">{`会员为你省 ${formatFen(sku.listPrice - sku.price)}`}</Text>
+        ) : null}
+      </View>
+      <Description blocks={detail.description} />
+      <View className="shop-bottom-spacer" />
+      <View className="shop-bottom-bar product-bar">
+        <View className="product-bar__cart" onClick={() => void Taro.switchTab({ url: PAGES.cart })}>
+          <View className="product-bar__cart-icon" />
+          <Text className="product-bar__cart-text">购物车</Text>
+        </View>
+        {canBuy ? (
+          <View className="product-bar__actions">
+            <Button variant="outline" loading={adding} className="add-to-cart" onClick={() => void onAddToCart()}>
+              加入购物车
+            </Button>
+            <Button variant="primary" className="buy-now" onClick={onBuyNow}>
+              {detail.pointsPrice ? '立即兑换' : '立即购买'}
+            </Button>
+          </View>
+        ) : (
+          <View className="product-bar__actions">
+            <Button variant="outline" disabled className="add-to-cart">
+              加入购物车
+            </Button>
+            <Button variant="primary" disabled className="buy-now">
+              {detail.skus.length ? '已售罄' : '暂不可购买'}
+            </Button>
+          </View>
+        )}
+      </View>
+    </View>
+  );
+}
