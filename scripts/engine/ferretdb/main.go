@@ -1,5 +1,5 @@
-// Command ferretdb-launcher runs FerretDB 1.x (MongoDB wire protocol over SQLite) for Siyu Mall's
-// embedded engine. It uses FerretDB's embeddable package rather than cmd/ferretdb: that package never
+// Command ferretdb-launcher runs FerretDB 1.x (MongoDB wire protocol over PostgreSQL, or over SQLite)
+// for Siyu Mall's embedded engine. It uses FerretDB's embeddable package rather than cmd/ferretdb: that package never
 // creates the telemetry reporter nor the debug HTTP listener, and it does not need the generated
 // build/version/version.txt that a `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`
 // build lacks (such a build panics at start).
@@ -27,17 +27,42 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
-	dataDir := flag.String("data-dir", "", "directory holding one SQLite file per database (must exist)")
+	handler := flag.String("handler", "sqlite", "storage backend: postgresql or sqlite")
+	// The URL carries the cluster's password, so the API passes it in the environment rather than in
+	// the argument list that every local user can read.
+	postgresqlURL := flag.String("postgresql-url", os.Getenv("FERRETDB_POSTGRESQL_URL"),
+		"PostgreSQL URL for --handler=postgresql, loopback only (default $FERRETDB_POSTGRESQL_URL)")
+	dataDir := flag.String("data-dir", "", "--handler=sqlite: directory holding one SQLite file per database (must exist)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	telemetry := flag.String("telemetry", "disable", "always disable: the embeddable package never reports, and nothing else is accepted")
 	watchStdin := flag.Bool("exit-on-stdin-close", true, "exit when standard input reaches EOF")
 	flag.Parse()
+
+	if *telemetry != "disable" {
+		fail("--telemetry can only be disable")
+	}
 
 	host, _, err := net.SplitHostPort(*listen)
 	if err != nil || !net.ParseIP(host).IsLoopback() {
 		fail("--listen-addr must be a loopback address, got %q", *listen)
 	}
-	if st, err := os.Stat(*dataDir); err != nil || !st.IsDir() {
-		fail("--data-dir %q must be an existing directory", *dataDir)
+	config := ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: *handler}
+	switch *handler {
+	case "postgresql":
+		// The PostgreSQL backend pushes filters, sorts and limits down to SQL, so indexed queries stay
+		// flat as collections grow; the SQLite backend pushes down only an exact {_id} filter.
+		pg, err := url.Parse(*postgresqlURL)
+		if err != nil || pg.Hostname() == "" || !net.ParseIP(pg.Hostname()).IsLoopback() {
+			fail("--postgresql-url must be a postgres:// URL with a loopback host")
+		}
+		config.PostgreSQLURL = *postgresqlURL
+	case "sqlite":
+		if st, err := os.Stat(*dataDir); err != nil || !st.IsDir() {
+			fail("--data-dir %q must be an existing directory", *dataDir)
+		}
+		config.SQLiteURL = "file:" + *dataDir + "/"
+	default:
+		fail("--handler must be postgresql or sqlite, got %q", *handler)
 	}
 
 	var level slog.Level
@@ -48,12 +73,8 @@ func main() {
 
 	// FerretDB itself listens on a private loopback port; clients reach it through the proxy that
 	// serializes commands (see serialize.go).
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	config.Logger = logger
+	f, err := ferretdb.New(&config)
 	if err != nil {
 		fail("cannot start FerretDB: %v", err)
 	}
