@@ -66,6 +66,19 @@ const EnvSchema = z
 
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     LOGIN_RATE_PER_IDENTITY_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+
+    // Subscribe messages (modules/notices): `key=templateId` pairs, e.g. `live_reminder=AbC…,groupbuy_result=XyZ…`.
+    SUBSCRIBE_TEMPLATES: z
+      .string()
+      .regex(
+        /^[a-z0-9_]+=[A-Za-z0-9_-]+(,[a-z0-9_]+=[A-Za-z0-9_-]+)*$/,
+        'must be key=templateId pairs, comma-separated',
+      )
+      .optional(),
+    WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
+    // Livestreams (modules/livestream)
+    LIVE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    LIVE_ATTRIBUTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   })
   .superRefine((env, issue) => {
     if (env.NODE_ENV !== 'production') return;
@@ -108,6 +121,8 @@ export interface Config extends Env {
   toolsDir: string;
   storefrontDir: string;
   seedDemo: boolean;
+  /** SUBSCRIBE_TEMPLATES as a map: template key → WeChat template id. */
+  subscribeTemplates: Record<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -129,5 +144,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     toolsDir: resolve(env.TOOLS_DIR),
     storefrontDir: resolve(env.STOREFRONT_DIR),
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    subscribeTemplates: Object.fromEntries(
+      (env.SUBSCRIBE_TEMPLATES ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    ),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The WeChat server API (mini-program login, phone number, access token). The only code that knows
+ * The WeChat server API (mini-program login, phone number, access token, subscribe messages). The only code that knows
  * these wire formats. Production talks to https://api.weixin.qq.com; tests point WECHAT_API_BASE at a
  * loopback fake that speaks the same contract.
  */
@@ -26,6 +26,31 @@ const PhoneAnswer = z.union([
   }),
   z.object({ errcode: z.number(), errmsg: z.string().optional() }),
 ]);
+
+const SubscribeSendAnswer = z.object({
+  errcode: z.number().optional(),
+  errmsg: z.string().optional(),
+  msgid: z.union([z.number(), z.string()]).optional(),
+});
+
+/** One subscribe message as WeChat takes it (`/cgi-bin/message/subscribe/send`). */
+export interface SubscribeMessage {
+  touser: string;
+  template_id: string;
+  /** The page the message opens, with its query (`packages/live/detail/index?id=…`). */
+  page?: string;
+  /** `{ thing1: { value: '…' } }`; each field within its kind's limit (thing ≤ 20, character_string ≤ 32). */
+  data: Record<string, { value: string }>;
+  miniprogram_state?: 'developer' | 'trial' | 'formal';
+  lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+}
+
+/**
+ * What WeChat answered. A WeChat error is an answer, not an exception: the caller records it
+ * (43101: the member's one-time permission is used up or was never given; 47003: a field is invalid;
+ * 40003: bad openid; 40037: bad template id).
+ */
+export type SubscribeSendResult = { ok: true; msgid?: string } | { ok: false; errcode: number; errmsg: string };
 
 export class WechatClient {
   private accessToken?: { value: string; expiresAt: number };
@@ -77,6 +102,82 @@ export class WechatClient {
     }
     throw new AppError('unavailable', 'wechat_unavailable', '微信服务暂时不可用，请稍后重试', {
       errcode: answer.errcode,
+    });
+  }
+
+  /**
+   * subscribeMessage.send. Answers WeChat's verdict; throws AppError `wechat_unreachable` /
+   * `wechat_unavailable` only when WeChat could not be asked (network, 5xx, unreadable answer).
+   * An expired or revoked access token (40001/42001/40014) is refetched and the send tried once more.
+   */
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeSendResult> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.getAccessToken();
+      const url = new URL('/cgi-bin/message/subscribe/send', this.options.baseUrl);
+      url.search = new URLSearchParams({ access_token: token }).toString();
+      const parsed = SubscribeSendAnswer.safeParse(await this.postJson(url, message));
+      if (!parsed.success) throw new AppError('unavailable', 'wechat_unavailable', '微信服务返回了无法识别的内容');
+      const answer = parsed.data;
+      const errcode = answer.errcode ?? 0;
+      if (errcode === 0) return { ok: true, ...(answer.msgid !== undefined ? { msgid: String(answer.msgid) } : {}) };
+      if ((errcode === 40001 || errcode === 42001 || errcode === 40014) && attempt === 0) {
+        this.accessToken = undefined;
+        continue;
+      }
+      return { ok: false, errcode, errmsg: answer.errmsg ?? '' };
+    }
+  }
+
+  /**
+   * wxacode.getUnlimited: a mini-program code image for `page` (no query) carrying `scene` (≤ 32 chars
+   * of `[0-9A-Za-z!#$&'()*+,/:;=?@-._~]`). WeChat answers the image bytes, or JSON with an errcode
+   * (45009 rate limit, 41030 page not published, 40001 stale token).
+   */
+  async unlimitedMiniProgramCode(input: {
+    scene: string;
+    page: string;
+    checkPath?: boolean;
+    envVersion?: 'release' | 'trial' | 'develop';
+    width?: number;
+  }): Promise<{ contentType: string; bytes: Buffer }> {
+    const token = await this.getAccessToken();
+    const url = new URL('/wxa/getwxacodeunlimit', this.options.baseUrl);
+    url.search = new URLSearchParams({ access_token: token }).toString();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          scene: input.scene,
+          page: input.page,
+          check_path: input.checkPath ?? true,
+          env_version: input.envVersion ?? 'release',
+          width: input.width ?? 430,
+        }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
+    } catch {
+      throw new AppError('unavailable', 'wechat_unreachable', '微信服务暂时无法连接，请稍后重试');
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (response.ok && contentType.startsWith('image/')) return { contentType, bytes };
+    let errcode: number | undefined;
+    try {
+      errcode = (JSON.parse(bytes.toString('utf8')) as { errcode?: number }).errcode;
+    } catch {
+      // not JSON: reported below
+    }
+    if (errcode === 40001 || errcode === 42001) this.accessToken = undefined;
+    if (errcode === 45009) {
+      throw new AppError('rate_limited', 'wechat_rate_limited', '小程序码生成过于频繁，请稍后再试', undefined, {
+        'Retry-After': '60',
+      });
+    }
+    throw new AppError('unavailable', 'wechat_unavailable', '微信服务暂时不可用，请稍后重试', {
+      status: response.status,
+      ...(errcode !== undefined ? { errcode } : {}),
     });
   }
 

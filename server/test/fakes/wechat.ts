@@ -1,7 +1,15 @@
 /**
  * A loopback stand-in for api.weixin.qq.com implementing the documented contracts the product uses:
  * code2Session (`/sns/jscode2session`), the app access token (`/cgi-bin/token`) and the phone number
- * (`/wxa/business/getuserphonenumber`), including their error codes. Codes are single-use, as in WeChat.
+ * (`/wxa/business/getuserphonenumber`) and subscribe messages (`/cgi-bin/message/subscribe/send`),
+ * including their error codes. Codes are single-use, as in WeChat.
+ *
+ * Subscribe messages, as documented: POST JSON `{ touser, template_id, page?, data, miniprogram_state? }`
+ * with `?access_token=`; answers `{ errcode: 0, errmsg: 'ok', msgid }`, 40001 for a bad token, 40003
+ * for an empty touser, 40037 for an empty template_id, 47003 when a field is missing its `value` or
+ * breaks its kind's limit (`thing` ≤ 20 characters, `character_string`/`number`/`letter` ≤ 32,
+ * `phrase` ≤ 5, `name` ≤ 10), and whatever `answerSubscribe` was told (43101: the user's one-time
+ * permission is used up). Every accepted send is recorded in `subscribeSends`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +22,47 @@ export interface FakeWechat {
   issueLoginCode(user: { openid: string; unionid?: string }): string;
   issuePhoneCode(phone: string): string;
   calls: { path: string; query: Record<string, string> }[];
+  /** Subscribe messages WeChat accepted (errcode 0), in order. */
+  subscribeSends: FakeSubscribeSend[];
+  /** Every subscribe send attempt with the errcode it got. */
+  subscribeAttempts: (FakeSubscribeSend & { errcode: number })[];
+  /** From now on answer `errcode` to subscribe sends to `openid` ('*' = everyone); 0 clears it. */
+  answerSubscribe(openid: string, errcode: number): void;
   close(): Promise<void>;
+}
+
+export interface FakeSubscribeSend {
+  touser: string;
+  template_id: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  miniprogram_state?: string;
+}
+
+const FIELD_LIMITS: Record<string, number> = {
+  thing: 20,
+  character_string: 32,
+  number: 32,
+  letter: 32,
+  symbol: 5,
+  phrase: 5,
+  name: 10,
+  amount: 32,
+  car_number: 8,
+  phone_number: 17,
+};
+
+function subscribeErrcode(message: FakeSubscribeSend, told: Map<string, number>): number {
+  if (!message.touser) return 40003;
+  if (!message.template_id) return 40037;
+  if (!message.data || typeof message.data !== 'object') return 47003;
+  for (const [key, field] of Object.entries(message.data)) {
+    if (!field || typeof field.value !== 'string' || field.value === '') return 47003;
+    const kind = key.replace(/\d+$/, '');
+    const limit = FIELD_LIMITS[kind];
+    if (limit !== undefined && [...field.value].length > limit) return 47003;
+  }
+  return told.get(message.touser) ?? told.get('*') ?? 0;
 }
 
 export async function startFakeWechat(): Promise<FakeWechat> {
@@ -24,6 +72,9 @@ export async function startFakeWechat(): Promise<FakeWechat> {
   const phoneCodes = new Map<string, string>();
   const tokens = new Set<string>();
   const calls: FakeWechat['calls'] = [];
+  const subscribeSends: FakeWechat['subscribeSends'] = [];
+  const subscribeAttempts: FakeWechat['subscribeAttempts'] = [];
+  const subscribeAnswers = new Map<string, number>();
   let next = 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -73,6 +124,20 @@ export async function startFakeWechat(): Promise<FakeWechat> {
         },
       });
     }
+    if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
+      if (!tokens.has(query.access_token ?? '')) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const message = JSON.parse(Buffer.concat(chunks).toString() || '{}') as FakeSubscribeSend;
+      const errcode = subscribeErrcode(message, subscribeAnswers);
+      subscribeAttempts.push({ ...message, errcode });
+      if (errcode !== 0) {
+        const errmsg = errcode === 43101 ? 'user refuse to accept the msg' : 'argument invalid';
+        return reply({ errcode, errmsg });
+      }
+      subscribeSends.push(message);
+      return reply({ errcode: 0, errmsg: 'ok', msgid: 1_000_000 + subscribeSends.length });
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +146,12 @@ export async function startFakeWechat(): Promise<FakeWechat> {
     appid,
     secret,
     calls,
+    subscribeSends,
+    subscribeAttempts,
+    answerSubscribe(openid, errcode) {
+      if (errcode === 0) subscribeAnswers.delete(openid);
+      else subscribeAnswers.set(openid, errcode);
+    },
     issueLoginCode(user) {
       const code = `code-${++next}`;
       loginCodes.set(code, user);
