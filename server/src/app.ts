@@ -29,7 +29,6 @@ import { cartRoutes } from './modules/cart/cart.routes';
 import { createCartService } from './modules/cart/cart.service';
 import { catalogAdminRoutes, catalogStoreRoutes } from './modules/catalog/catalog.routes';
 import { createCatalogService } from './modules/catalog/catalog.service';
-import { createStockHold, createStockSubscriber } from './modules/catalog/stock';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
@@ -37,19 +36,14 @@ import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
-import { membershipOrderSubscriber } from './modules/membership/on-order';
-import { createLimitsHold } from './modules/orders/limits-hold';
 import { noticesStoreRoutes } from './modules/notices/notices.routes';
 import { createNoticesService } from './modules/notices/notices.service';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
-import { createOrdersService, type OrdersDeps } from './modules/orders/orders.service';
+import { createOrdersService } from './modules/orders/orders.service';
 import { createPaymentsService } from './modules/payments/payments.service';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
-import { pointsOrderSubscriber } from './modules/points/on-order';
-import { createPointsHold } from './modules/points/points-hold';
 import { createPointsService } from './modules/points/points.service';
 import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes';
-import { tasksOrderSubscriber } from './modules/tasks/on-order';
 import { createTasksService } from './modules/tasks/tasks.service';
 import { uploadsRouter } from './modules/uploads/uploads.routes';
 import { createUploadsService } from './modules/uploads/uploads.service';
@@ -63,8 +57,6 @@ export interface AppDeps {
   payment: PaymentSetup;
   /** Where this server is reachable (set once it listens): notify URLs and the demo sandbox derive from it. */
   runtime: { baseUrl: string };
-  /** Tests only: crash stand-ins inside order placement and event delivery. */
-  orderFaults?: Pick<OrdersDeps, 'crashAt' | 'skipInlineDelivery'>;
 }
 
 export type PaymentSetup =
@@ -129,7 +121,7 @@ export function createServices(deps: AppDeps) {
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   });
   const tasks = createTasksService({ points, uploads });
-  const membership = createMembershipService({ points });
+  const membership = createMembershipService({ points, tasks });
   const catalog = createCatalogService({ benefitsFor: (tier) => membership.benefitsFor(tier) });
   const cart = createCartService({ catalog });
   const addresses = createAddressesService();
@@ -151,19 +143,7 @@ export function createServices(deps: AppDeps) {
     cart,
     payMinutes: config.ORDER_PAY_MINUTES,
     autoCompleteDays: config.ORDER_AUTO_COMPLETE_DAYS,
-    maxOpenUnpaidOrders: config.ORDER_MAX_OPEN_UNPAID,
-    log: deps.log,
-    ...(deps.orderFaults ?? {}),
   });
-  // What an order takes while it is created, in this order (see orders/order-extensions.ts).
-  orders.registerHold(createLimitsHold());
-  orders.registerHold(createStockHold());
-  orders.registerHold(createPointsHold(points));
-  // Who reacts to order events; orders knows none of them.
-  orders.subscribe(createStockSubscriber());
-  orders.subscribe(membershipOrderSubscriber(membership));
-  orders.subscribe(pointsOrderSubscriber(points));
-  orders.subscribe(tasksOrderSubscriber(tasks));
   const payments = createPaymentsService({
     wechatPay,
     orders,
@@ -266,7 +246,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       maxAge: 600,
     }),
   );
-  app.use(apiDocs(openApiDocument, { enabled: config.NODE_ENV !== 'production' }));
+  app.use(apiDocs(openApiDocument));
   if (services.sandbox) app.use(services.sandbox.middleware());
   app.use(methodOverride());
   app.use(jsonBody());

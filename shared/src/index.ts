@@ -5,6 +5,7 @@ export * from './errors';
 export * from './identity';
 export * from './membership';
 export * from './money';
+export * from './notices';
 export * from './orders';
 export * from './pricing';
 export * from './tiers';
