@@ -34,6 +34,8 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
 import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
+import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestream/livestream.routes';
+import { createLivestreamService } from './modules/livestream/livestream.service';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
 import { noticesStoreRoutes } from './modules/notices/notices.routes';
@@ -132,6 +134,14 @@ export function createServices(deps: AppDeps) {
     miniprogramState: config.WECHAT_MINIPROGRAM_STATE,
     log: deps.log,
   });
+  const livestream = createLivestreamService({
+    catalog,
+    points,
+    notices,
+    reminderMinutes: config.LIVE_REMINDER_MINUTES,
+    attributionHours: config.LIVE_ATTRIBUTION_HOURS,
+    log: deps.log,
+  });
   const wechatPay = wechatPayClient(deps);
   const sandbox =
     deps.payment.mode === 'sandbox' ? createWechatPaySandbox(deps.payment.keys, { prefix: SANDBOX_PREFIX }) : undefined;
@@ -167,6 +177,7 @@ export function createServices(deps: AppDeps) {
     orders,
     payments,
     notices,
+    livestream,
   };
 }
 
@@ -207,6 +218,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...pointsStoreRoutes(services.points),
     ...tasksStoreRoutes(services.tasks),
     ...noticesStoreRoutes(services.notices),
+    ...livestreamStoreRoutes(services.livestream),
   ];
   const adminRoutes: AnyRoute[] = [
     ...adminsRoutes(services.admins, limits),
@@ -216,6 +228,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...membershipAdminRoutes(services.membership),
     ...pointsAdminRoutes(services.points),
     ...tasksAdminRoutes(services.tasks),
+    ...livestreamAdminRoutes(services.livestream),
   ];
 
   const authenticator = createAuthenticator(services.signer);

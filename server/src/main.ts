@@ -15,6 +15,8 @@ import { startEngine } from './db/engine';
 import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
 import { startScheduler } from './jobs/scheduler';
+import { livestreamJobs } from './modules/livestream/livestream.jobs';
+import { noticesJobs } from './modules/notices/notices.jobs';
 import { orderJobs } from './modules/orders/orders.jobs';
 import { resolveJwtSecret } from './secrets';
 import { seedDemoData } from './seed/demo';
@@ -48,7 +50,15 @@ async function main() {
   const admin = await bootstrapAdmin(config, services.admins);
   const seed = config.seedDemo ? await seedDemoData(services) : { seeded: [] };
   const scheduler = config.JOBS_ENABLED
-    ? startScheduler([...housekeepingJobs(services), ...orderJobs(services.orders, services.payments)], log)
+    ? startScheduler(
+        [
+          ...housekeepingJobs(services),
+          ...orderJobs(services.orders, services.payments),
+          ...noticesJobs(services.notices),
+          ...livestreamJobs(services.livestream),
+        ],
+        log,
+      )
     : undefined;
   if (scheduler) stopSteps.unshift(() => scheduler.stop());
 

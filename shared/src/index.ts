@@ -3,6 +3,7 @@ export * from './cart';
 export * from './catalog';
 export * from './errors';
 export * from './identity';
+export * from './livestream';
 export * from './membership';
 export * from './money';
 export * from './notices';
