@@ -233,6 +233,9 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     cancelledAt: null,
     cancelReason: null,
     refund: null,
+    gate: null,
+    attribution: null,
+    context: {},
     actions: ['pay', 'cancel'],
     ...overrides,
   };

@@ -110,6 +110,11 @@ export function confirmReceipt(id: string): Promise<OrderView> {
   return request({ method: 'POST', path: `/orders/${encodeURIComponent(id)}/confirm` }, OrderViewSchema);
 }
 
+/** 删除订单: hides a finished order from the member's own list (the shop keeps it). */
+export function deleteOrder(id: string): Promise<void> {
+  return request({ method: 'DELETE', path: `/orders/${encodeURIComponent(id)}` });
+}
+
 export function startPayment(id: string, options: { silent?: boolean } = {}): Promise<PayParams> {
   return request(
     { method: 'POST', path: `/orders/${encodeURIComponent(id)}/pay`, silent: options.silent },

@@ -1,4 +1,5 @@
 export { Avatar } from './avatar';
+export { BottomSheet } from './bottom-sheet';
 export { BrandHeader } from './brand-header';
 export { Button } from './button';
 export { Cell, CellGroup } from './cell';

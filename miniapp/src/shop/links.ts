@@ -5,6 +5,9 @@ import { PAGES } from '../brand';
 /** The membership card page (built alongside the shopping pages). */
 export const MEMBERSHIP_PAGE = '/packages/member/membership/index';
 
+/** 申请售后 (built in the after-sales sub-package): takes `orderId`. */
+export const AFTERSALES_PAGE = '/packages/aftersales/apply/index';
+
 export interface CheckoutLine {
   skuId: string;
   qty: number;
@@ -24,6 +27,11 @@ export function decodeCheckoutItems(value: string | undefined): CheckoutLine[] {
     if (skuId && /^[0-9a-f]{24}$/i.test(skuId) && Number.isInteger(qty) && qty > 0) lines.push({ skuId, qty });
   }
   return lines;
+}
+
+/** Ids in links are the server's 24-hex ids; anything else is a broken link, told as such (never sent on). */
+export function isEntityId(value: string | undefined): value is string {
+  return !!value && /^[0-9a-f]{24}$/i.test(value);
 }
 
 export function productUrl(id: string): string {

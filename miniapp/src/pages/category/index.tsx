@@ -1,12 +1,13 @@
 import type { StoreCategory, StoreProductCard } from '@siyu/shared';
 import { Input, ScrollView, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useCallback, useEffect, useState } from 'react';
 import { fetchCategories, fetchProducts } from '../../api/catalog';
 import type { ApiError } from '../../api/client';
 import { EmptyState, ErrorState, LoadingState } from '../../components';
 import { ProductCard } from '../../components/product-card';
 import { useMember } from '../../hooks/use-member';
+import { usePagedList } from '../../hooks/use-paged-list';
 import { openProduct } from '../../shop/links';
 import './index.scss';
 
@@ -32,13 +33,6 @@ export default function CategoryPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [keyword, setKeyword] = useState('');
   const [query, setQuery] = useState('');
-  const [products, setProducts] = useState<StoreProductCard[]>([]);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const ticket = useRef(0);
-
   const loadCategories = useCallback(async () => {
     setCategoriesError(null);
     try {
@@ -64,44 +58,28 @@ export default function CategoryPage() {
     }
   });
 
-  const loadProducts = useCallback(async (category: string | null, q: string, nextPage: number) => {
-    const mine = ++ticket.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const result = await fetchProducts(
-        { category: q ? undefined : (category ?? undefined), q: q || undefined, page: nextPage, pageSize: PAGE_SIZE },
+  // A search looks across every category; otherwise the selected category. Prices depend on who is looking.
+  const productList = usePagedList<StoreProductCard>(
+    (page, pageSize) =>
+      fetchProducts(
+        { category: query ? undefined : (selected ?? undefined), q: query || undefined, page, pageSize },
         { silent: true },
-      );
-      if (mine !== ticket.current) return;
-      setProducts((current) => (nextPage === 1 ? result.items : [...current, ...result.items]));
-      setTotal(result.total);
-      setPage(nextPage);
-    } catch (caught) {
-      if (mine === ticket.current) setError((caught as ApiError).message);
-    } finally {
-      if (mine === ticket.current) setLoading(false);
-    }
-  }, []);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loggedIn changes prices and visibility.
-  useEffect(() => {
-    if (!selected && !query) return;
-    setPage(0);
-    setProducts([]);
-    void loadProducts(selected, query, 1);
-  }, [selected, query, loggedIn, loadProducts]);
-
-  const loadMore = () => {
-    if (!loading && !error && products.length < total) void loadProducts(selected, query, page + 1);
-  };
-  useReachBottom(loadMore);
+      ),
+    {
+      pageSize: PAGE_SIZE,
+      key: `${selected}|${query}|${loggedIn}`,
+      auto: Boolean(selected || query),
+      idOf: (product) => product.id,
+    },
+  );
+  const { items: products, total, page, loading, error } = productList;
+  const loadMore = () => void productList.loadMore();
 
   const search = (value: string) => setQuery(value.trim());
   const current = categories?.find((category) => category.id === selected);
 
   let list: JSX.Element;
-  if (page === 0 && error) list = <ErrorState message={error} onRetry={() => void loadProducts(selected, query, 1)} />;
+  if (page === 0 && error) list = <ErrorState message={error} onRetry={() => void productList.reload()} />;
   else if (page === 0) list = <LoadingState rows={3} />;
   else if (products.length === 0) {
     list = query ? (
@@ -116,7 +94,13 @@ export default function CategoryPage() {
           <ProductCard key={product.id} product={product} layout="row" onOpen={(p) => openProduct(p.id)} />
         ))}
         <Text className="category-products__foot" onClick={loadMore}>
-          {loading ? '加载中…' : products.length < total ? '点击或上拉加载更多' : '— 没有更多了 —'}
+          {loading
+            ? '加载中…'
+            : productList.moreError
+              ? '加载失败，点击重试'
+              : products.length < total
+                ? '点击或上拉加载更多'
+                : '— 没有更多了 —'}
         </Text>
       </View>
     );

@@ -1,13 +1,13 @@
 import type { StoreCategory, StoreProductCard } from '@siyu/shared';
 import { Image, ScrollView, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
 import { fetchCategories, fetchProducts } from '../../api/catalog';
-import type { ApiError } from '../../api/client';
 import { PAGES } from '../../brand';
 import { Avatar, BrandHeader, Button, EmptyState, ErrorState, LoadingState, TierBadge } from '../../components';
 import { LockIcon, ProductCard } from '../../components/product-card';
 import { useMember } from '../../hooks/use-member';
+import { usePagedList } from '../../hooks/use-paged-list';
 import { goToLogin } from '../../navigation';
 import { openProduct } from '../../shop/links';
 import './index.scss';
@@ -156,55 +156,32 @@ function MembersZone({ loggedIn }: { loggedIn: boolean }) {
 export default function HomePage() {
   const { loggedIn } = useMember();
   const [categories, setCategories] = useState<StoreCategory[]>([]);
-  const [products, setProducts] = useState<StoreProductCard[]>([]);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
-  const ticket = useRef(0);
+  // Prices and visibility depend on who is looking: the feed starts again when the session starts or ends.
+  const feedList = usePagedList<StoreProductCard>(
+    (page, pageSize) => fetchProducts({ page, pageSize }, { silent: true }),
+    { pageSize: FEED_PAGE_SIZE, key: `feed:${loggedIn}`, idOf: (product) => product.id },
+  );
+  const { items: products, total, page, loading, error, moreError } = feedList;
 
-  const loadFeed = useCallback(async (nextPage: number) => {
-    const mine = ++ticket.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const result = await fetchProducts({ page: nextPage, pageSize: FEED_PAGE_SIZE }, { silent: true });
-      if (mine !== ticket.current) return;
-      setProducts((current) => (nextPage === 1 ? result.items : [...current, ...result.items]));
-      setTotal(result.total);
-      setPage(nextPage);
-    } catch (caught) {
-      if (mine === ticket.current) setError((caught as ApiError).message);
-    } finally {
-      if (mine === ticket.current) setLoading(false);
-    }
-  }, []);
-
-  const refresh = useCallback(async () => {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loggedIn is the trigger.
+  useEffect(() => {
     fetchCategories({ silent: true })
       .then(setCategories)
       .catch(() => undefined);
-    await loadFeed(1);
-  }, [loadFeed]);
-
-  // Prices and visibility depend on who is looking: reload when the session starts or ends.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loggedIn is the trigger.
-  useEffect(() => {
-    void refresh();
-  }, [loggedIn, refresh]);
+  }, [loggedIn]);
 
   usePullDownRefresh(() => {
     setRefreshKey((key) => key + 1);
-    void refresh().finally(() => void Taro.stopPullDownRefresh());
-  });
-
-  useReachBottom(() => {
-    if (!loading && !error && products.length < total) void loadFeed(page + 1);
+    fetchCategories({ silent: true })
+      .then(setCategories)
+      .catch(() => undefined);
+    void feedList.reload().finally(() => void Taro.stopPullDownRefresh());
   });
 
   let feed: JSX.Element;
-  if (page === 0 && error) feed = <ErrorState message={error} onRetry={() => void loadFeed(1)} retrying={loading} />;
+  if (page === 0 && error)
+    feed = <ErrorState message={error} onRetry={() => void feedList.reload()} retrying={loading} />;
   else if (page === 0) feed = <LoadingState rows={4} />;
   else if (products.length === 0) {
     feed = (
@@ -224,8 +201,8 @@ export default function HomePage() {
             <ProductCard key={product.id} product={product} onOpen={(p) => openProduct(p.id)} />
           ))}
         </View>
-        <Text className="home-feed__foot" onClick={() => error && void loadFeed(page + 1)}>
-          {error
+        <Text className="home-feed__foot" onClick={() => moreError && void feedList.loadMore()}>
+          {moreError
             ? '加载失败，点击重试'
             : loading
               ? '加载中…'

@@ -1,14 +1,16 @@
 import { formatFen, formatShopTime, maskPhone, type OrderView } from '@siyu/shared';
 import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { addressLine } from '../../../api/addresses';
 import { fetchOrder } from '../../../api/orders';
+import { PAGES } from '../../../brand';
 import { EmptyState, ErrorState, LoadingState, Price } from '../../../components';
 import { useLoad } from '../../../hooks/use-load';
 import { usePageParams } from '../../../hooks/use-page-params';
-import { countdownText, openProduct, payUrl } from '../../../shop/links';
-import { OrderActions, runOrderAction } from '../../../shop/order-actions';
+import { countdownText, isEntityId, openProduct } from '../../../shop/links';
+import { OrderActions, orderHasActions } from '../../../shop/order-actions';
+import { amountLabel, cancelReasonText, earnText } from '../../../shop/order-copy';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import './index.scss';
@@ -20,6 +22,12 @@ function shopTime(instant: string | null): string {
   } catch {
     return instant.slice(0, 16).replace('T', ' ');
   }
+}
+
+function copyTracking(trackingNo: string): void {
+  void Taro.setClipboardData({ data: trackingNo })
+    .then(() => Taro.showToast({ title: '运单号已复制', icon: 'success' }))
+    .catch(() => undefined);
 }
 
 const STATUS_HINTS: Record<OrderView['status'], string> = {
@@ -35,37 +43,43 @@ const STATUS_HINTS: Record<OrderView['status'], string> = {
 export default function OrderPage() {
   const params = usePageParams();
   const id = params.id ?? '';
-  const order = useLoad(() => fetchOrder(id, { silent: true }), id ?? '');
-  const [busy, setBusy] = useState<'cancel' | 'confirm' | null>(null);
+  const valid = isEntityId(id);
+  const order = useLoad(() => fetchOrder(id, { silent: true }), id, { auto: valid });
   const shown = useRef(false);
   const current = order.data;
   const now = useNow(current?.status === 'pending_payment');
 
   useDidShow(() => {
     // Coming back from the cashier: read the order again.
-    if (shown.current) void order.reload();
+    if (shown.current && valid) void order.reload();
     shown.current = true;
   });
 
-  if (!id) return <EmptyState mark="单" title="订单不存在" />;
+  if (!valid) {
+    return (
+      <EmptyState
+        mark="单"
+        title="订单链接有误"
+        description="这个链接不完整或已失效，去订单列表看看吧。"
+        actionText="查看全部订单"
+        onAction={() => void Taro.redirectTo({ url: PAGES.orders })}
+      />
+    );
+  }
   if (order.loading && !current) return <LoadingState variant="spinner" />;
   if (!current) {
     return order.error?.status === 404 ? (
-      <EmptyState mark="单" title="订单不存在" description="这笔订单找不到了。" />
+      <EmptyState
+        mark="单"
+        title="订单不存在"
+        description="这笔订单找不到了。"
+        actionText="查看全部订单"
+        onAction={() => void Taro.redirectTo({ url: PAGES.orders })}
+      />
     ) : (
       <ErrorState message={order.error?.message} onRetry={() => void order.reload()} />
     );
   }
-
-  const act = async (action: 'cancel' | 'confirm') => {
-    setBusy(action);
-    try {
-      const next = await runOrderAction(current, action);
-      if (next) order.setData(next);
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const left = current.status === 'pending_payment' ? countdownText(current.expiresAt, now) : '';
   const a = current.amounts;
@@ -79,7 +93,9 @@ export default function OrderPage() {
             {left === '00:00' ? '支付已超时，订单即将关闭' : `剩余支付时间 ${left}`}
           </Text>
         ) : (
-          <Text className="order-head__hint">{current.cancelReason ?? STATUS_HINTS[current.status]}</Text>
+          <Text className="order-head__hint">
+            {current.status === 'cancelled' ? cancelReasonText(current) : STATUS_HINTS[current.status]}
+          </Text>
         )}
       </View>
 
@@ -88,7 +104,14 @@ export default function OrderPage() {
           <Text className="shop-panel__title">物流信息</Text>
           <View className="shop-row">
             <Text>{current.shipment.carrier}</Text>
-            <Text className="shop-row__value order-shipment__no">{current.shipment.trackingNo}</Text>
+            <View className="order-shipment__track">
+              <Text className="shop-row__value order-shipment__no" userSelect>
+                {current.shipment.trackingNo}
+              </Text>
+              <Text className="order-shipment__copy" onClick={() => copyTracking(current.shipment?.trackingNo ?? '')}>
+                复制
+              </Text>
+            </View>
           </View>
           <Text className="shop-muted">{`发货时间 ${shopTime(current.shipment.shippedAt)}`}</Text>
         </View>
@@ -148,12 +171,10 @@ export default function OrderPage() {
             </View>
           ) : null}
           <View className="shop-row shop-row--strong">
-            <Text>{current.status === 'pending_payment' ? '需付款' : '实付款'}</Text>
+            <Text>{amountLabel(current)}</Text>
             <Text className="shop-row__value order-amounts__payable">{formatFen(a.payable)}</Text>
           </View>
-          {a.pointsEarned > 0 ? (
-            <Text className="shop-muted order-amounts__earn">{`完成后可得 ${a.pointsEarned} 积分`}</Text>
-          ) : null}
+          {earnText(current) ? <Text className="shop-muted order-amounts__earn">{earnText(current)}</Text> : null}
         </View>
       </View>
 
@@ -186,16 +207,14 @@ export default function OrderPage() {
         ) : null}
       </View>
 
-      {current.actions.length > 0 ? (
+      {orderHasActions(current) ? (
         <>
           <View className="shop-bottom-spacer" />
           <View className="shop-bottom-bar order-bar">
             <OrderActions
               order={current}
-              busy={busy}
-              onCancel={() => void act('cancel')}
-              onConfirm={() => void act('confirm')}
-              onPay={() => void Taro.navigateTo({ url: payUrl(current.id) })}
+              onChange={order.setData}
+              onRemoved={() => void Taro.navigateBack().catch(() => Taro.redirectTo({ url: PAGES.orders }))}
             />
           </View>
         </>

@@ -1,16 +1,17 @@
 import { formatFen, type OrderView, type VisibleOrderStatus } from '@siyu/shared';
 import { Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { useCallback, useRef, useState } from 'react';
-import type { ApiError } from '../../../api/client';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { useRef, useState } from 'react';
 import { fetchOrders } from '../../../api/orders';
 import { isLoggedIn } from '../../../api/session';
 import { PAGES } from '../../../brand';
 import { EmptyState, ErrorState, LoadingState } from '../../../components';
 import { usePageParams } from '../../../hooks/use-page-params';
+import { usePagedList } from '../../../hooks/use-paged-list';
 import { goToLogin } from '../../../navigation';
-import { orderUrl, payUrl } from '../../../shop/links';
-import { OrderActions, runOrderAction } from '../../../shop/order-actions';
+import { orderUrl } from '../../../shop/links';
+import { OrderActions } from '../../../shop/order-actions';
+import { amountLabel } from '../../../shop/order-copy';
 import '../../../shop/shop.scss';
 import './index.scss';
 
@@ -25,18 +26,16 @@ export const ORDER_TABS: Array<{ key: string; title: string; status?: VisibleOrd
 
 const PAGE_SIZE = 10;
 
-function OrderCard({ order, onChange }: { order: OrderView; onChange: (order: OrderView) => void }) {
-  const [busy, setBusy] = useState<'cancel' | 'confirm' | null>(null);
+function OrderCard({
+  order,
+  onChange,
+  onRemoved,
+}: {
+  order: OrderView;
+  onChange: (order: OrderView) => void;
+  onRemoved: (order: OrderView) => void;
+}) {
   const open = () => void Taro.navigateTo({ url: orderUrl(order.id) });
-  const act = async (action: 'cancel' | 'confirm') => {
-    setBusy(action);
-    try {
-      const next = await runOrderAction(order, action);
-      if (next) onChange(next);
-    } finally {
-      setBusy(null);
-    }
-  };
   const count = order.items.reduce((n, line) => n + line.qty, 0);
   return (
     <View className="order-card">
@@ -63,15 +62,9 @@ function OrderCard({ order, onChange }: { order: OrderView; onChange: (order: Or
       </View>
       <View className="order-card__total" onClick={open}>
         <Text className="shop-muted">{`共 ${count} 件`}</Text>
-        <Text className="order-card__payable">{`${order.status === 'pending_payment' ? '需付款' : '实付'} ${formatFen(order.amounts.payable)}`}</Text>
+        <Text className="order-card__payable">{`${amountLabel(order, true)} ${formatFen(order.amounts.payable)}`}</Text>
       </View>
-      <OrderActions
-        order={order}
-        busy={busy}
-        onCancel={() => void act('cancel')}
-        onConfirm={() => void act('confirm')}
-        onPay={() => void Taro.navigateTo({ url: payUrl(order.id) })}
-      />
+      <OrderActions order={order} onChange={onChange} onRemoved={onRemoved} />
     </View>
   );
 }
@@ -79,60 +72,42 @@ function OrderCard({ order, onChange }: { order: OrderView; onChange: (order: Or
 export default function OrdersPage() {
   const params = usePageParams();
   const [tab, setTab] = useState(() => ORDER_TABS.find((t) => t.key === params.status)?.key ?? 'all');
-  const [orders, setOrders] = useState<OrderView[]>([]);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const ticket = useRef(0);
-
-  const load = useCallback(async (tabKey: string, nextPage: number) => {
-    if (!isLoggedIn()) return;
-    const mine = ++ticket.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const status = ORDER_TABS.find((t) => t.key === tabKey)?.status;
-      const result = await fetchOrders({ status, page: nextPage, pageSize: PAGE_SIZE }, { silent: true });
-      if (mine !== ticket.current) return;
-      setOrders((current) => (nextPage === 1 ? result.items : [...current, ...result.items]));
-      setTotal(result.total);
-      setPage(nextPage);
-    } catch (caught) {
-      if (mine === ticket.current) setError((caught as ApiError).message);
-    } finally {
-      if (mine === ticket.current) setLoading(false);
-    }
-  }, []);
+  const status = ORDER_TABS.find((t) => t.key === tab)?.status;
+  const list = usePagedList<OrderView>((page, pageSize) => fetchOrders({ status, page, pageSize }, { silent: true }), {
+    pageSize: PAGE_SIZE,
+    key: tab,
+    auto: isLoggedIn(),
+    idOf: (order) => order.id,
+  });
+  const { items: orders, total, page, loading, error } = list;
+  const shownBefore = useRef(false);
 
   useDidShow(() => {
     if (!isLoggedIn()) {
       goToLogin();
       return;
     }
-    void load(tab, 1);
+    // The first show is the tab's own first load; coming back (from the order, the cashier) reads it again.
+    if (shownBefore.current) void list.reload();
+    shownBefore.current = true;
   });
 
   usePullDownRefresh(() => {
-    void load(tab, 1).finally(() => void Taro.stopPullDownRefresh());
+    void list.reload().finally(() => void Taro.stopPullDownRefresh());
   });
 
-  useReachBottom(() => {
-    if (!loading && orders.length < total) void load(tab, page + 1);
-  });
-
-  const switchTab = (key: string) => {
-    if (key === tab) return;
-    setTab(key);
-    setOrders([]);
-    setTotal(0);
-    setPage(0);
-    void load(key, 1);
-  };
+  // An order that left this tab's state (cancelled from 待付款, received from 待收货) leaves the tab's list.
+  const changed = (next: OrderView) =>
+    list.update((current) =>
+      status && next.status !== status
+        ? current.filter((o) => o.id !== next.id)
+        : current.map((o) => (o.id === next.id ? next : o)),
+    );
+  const removed = (gone: OrderView) => list.update((current) => current.filter((o) => o.id !== gone.id));
 
   let body: JSX.Element;
   if (page === 0 && error) {
-    body = <ErrorState message={error} onRetry={() => void load(tab, 1)} retrying={loading} />;
+    body = <ErrorState message={error} onRetry={() => void list.reload()} retrying={loading} />;
   } else if (page === 0) {
     body = <LoadingState rows={4} />;
   } else if (orders.length === 0) {
@@ -149,14 +124,16 @@ export default function OrdersPage() {
     body = (
       <View className="orders-list">
         {orders.map((order) => (
-          <OrderCard
-            key={order.id}
-            order={order}
-            onChange={(next) => setOrders((list) => list.map((o) => (o.id === next.id ? next : o)))}
-          />
+          <OrderCard key={order.id} order={order} onChange={changed} onRemoved={removed} />
         ))}
-        <Text className="orders-list__foot">
-          {loading ? '加载中…' : orders.length < total ? '上拉加载更多' : '— 没有更多了 —'}
+        <Text className="orders-list__foot" onClick={() => list.moreError && void list.loadMore()}>
+          {loading
+            ? '加载中…'
+            : list.moreError
+              ? '加载失败，点击重试'
+              : orders.length < total
+                ? '上拉加载更多'
+                : '— 没有更多了 —'}
         </Text>
       </View>
     );
@@ -169,7 +146,7 @@ export default function OrdersPage() {
           <View
             key={t.key}
             className={`orders-tab ${t.key === tab ? 'orders-tab--on' : ''}`}
-            onClick={() => switchTab(t.key)}
+            onClick={() => setTab(t.key)}
           >
             <Text>{t.title}</Text>
           </View>
