@@ -29,6 +29,7 @@ export default defineAppConfig({
         'profile/index',
       ],
     },
+    { root: 'packages/groupbuy', pages: ['campaign/index', 'group/index', 'mine/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

@@ -6,6 +6,7 @@ import { fetchCategories, fetchProducts } from '../../api/catalog';
 import { PAGES } from '../../brand';
 import { Avatar, BrandHeader, Button, EmptyState, ErrorState, LoadingState, TierBadge } from '../../components';
 import { LockIcon, ProductCard } from '../../components/product-card';
+import { HomeGroupBuys } from '../../groupbuy/home-groupbuy';
 import { useMember } from '../../hooks/use-member';
 import { usePagedList } from '../../hooks/use-paged-list';
 import { goToLogin } from '../../navigation';
@@ -222,6 +223,7 @@ export default function HomePage() {
         <Banner />
         <CategoryShortcuts categories={categories} />
         <MembersZone key={refreshKey} loggedIn={loggedIn} />
+        <HomeGroupBuys key={`groupbuy-${refreshKey}`} loggedIn={loggedIn} />
         <View className="section">
           <View className="section__title">
             <Text>为你推荐</Text>

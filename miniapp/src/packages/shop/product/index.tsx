@@ -9,6 +9,7 @@ import { PAGES } from '../../../brand';
 import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
 import { LockIcon, memberPriceHint, pointsPriceText } from '../../../components/product-card';
 import { firstAvailableSku, maxQtyFor, SkuPicker } from '../../../components/sku-picker';
+import { GroupBuyEntry } from '../../../groupbuy/product-entry';
 import { useLoad } from '../../../hooks/use-load';
 import { usePageParams } from '../../../hooks/use-page-params';
 import { goToLogin } from '../../../navigation';
@@ -205,6 +206,7 @@ export default function ProductPage() {
           <Text className="shop-muted product-head__sales">{`已售 ${detail.sales}`}</Text>
         </View>
       </View>
+      <GroupBuyEntry productId={detail.id} />
       <View className="shop-panel">
         {detail.skus.length > 0 ? (
           <SkuPicker
