@@ -29,6 +29,8 @@ import { cartRoutes } from './modules/cart/cart.routes';
 import { createCartService } from './modules/cart/cart.service';
 import { catalogAdminRoutes, catalogStoreRoutes } from './modules/catalog/catalog.routes';
 import { createCatalogService } from './modules/catalog/catalog.service';
+import { channelsAdminRoutes } from './modules/channels/channels.routes';
+import { createChannelsService } from './modules/channels/channels.service';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
@@ -42,6 +44,12 @@ import { noticesStoreRoutes } from './modules/notices/notices.routes';
 import { createNoticesService } from './modules/notices/notices.service';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
 import { createOrdersService } from './modules/orders/orders.service';
+import {
+  packageCardFilesRouter,
+  packageCardsAdminRoutes,
+  packageCardsStoreRoutes,
+} from './modules/package-cards/package-cards.routes';
+import { createPackageCardsService } from './modules/package-cards/package-cards.service';
 import { createPaymentsService } from './modules/payments/payments.service';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
 import { createPointsService } from './modules/points/points.service';
@@ -109,12 +117,16 @@ export function createServices(deps: AppDeps) {
     config.WECHAT_APPID && config.WECHAT_SECRET
       ? new WechatClient({ appid: config.WECHAT_APPID, secret: config.WECHAT_SECRET, baseUrl: config.WECHAT_API_BASE })
       : undefined;
+  const channels = createChannelsService();
   const identity = createIdentityService({
     demoMode: config.demoMode,
     ...(wechat ? { wechat } : {}),
     signer,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-    onMemberCreated: (member) => membership.onMemberCreated(member),
+    onMemberCreated: async (member) => {
+      await membership.onMemberCreated(member);
+      await channels.onMemberCreated(member);
+    },
   });
   const admins = createAdminsService({ signer });
   const points = createPointsService();
@@ -142,6 +154,13 @@ export function createServices(deps: AppDeps) {
     attributionHours: config.LIVE_ATTRIBUTION_HOURS,
     log: deps.log,
   });
+  const packageCards = createPackageCardsService({
+    points,
+    identity,
+    channels,
+    coupons: () => undefined,
+    ...(wechat ? { wechat } : {}),
+  });
   const wechatPay = wechatPayClient(deps);
   const sandbox =
     deps.payment.mode === 'sandbox' ? createWechatPaySandbox(deps.payment.keys, { prefix: SANDBOX_PREFIX }) : undefined;
@@ -164,6 +183,8 @@ export function createServices(deps: AppDeps) {
     signer,
     wechat,
     identity,
+    channels,
+    packageCards,
     admins,
     catalog,
     cart,
@@ -217,6 +238,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...membershipStoreRoutes(services.membership),
     ...pointsStoreRoutes(services.points),
     ...tasksStoreRoutes(services.tasks),
+    ...packageCardsStoreRoutes(services.packageCards),
     ...noticesStoreRoutes(services.notices),
     ...livestreamStoreRoutes(services.livestream),
   ];
@@ -228,6 +250,8 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...membershipAdminRoutes(services.membership),
     ...pointsAdminRoutes(services.points),
     ...tasksAdminRoutes(services.tasks),
+    ...packageCardsAdminRoutes(services.packageCards),
+    ...channelsAdminRoutes(services.channels),
     ...livestreamAdminRoutes(services.livestream),
   ];
 
@@ -264,6 +288,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   app.use(methodOverride());
   app.use(jsonBody());
   app.use(uploadsRouter(services.uploads, authenticator).routes());
+  app.use(packageCardFilesRouter(services.packageCards, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());
   app.use(async (ctx, next) => {

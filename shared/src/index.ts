@@ -2,6 +2,7 @@ export * from './addresses';
 export * from './cart';
 export * from './catalog';
 export * from './errors';
+export * from './growth';
 export * from './groupbuy';
 export * from './identity';
 export * from './livestream';

@@ -10,6 +10,12 @@
  * breaks its kind's limit (`thing` ≤ 20 characters, `character_string`/`number`/`letter` ≤ 32,
  * `phrase` ≤ 5, `name` ≤ 10), and whatever `answerSubscribe` was told (43101: the user's one-time
  * permission is used up). Every accepted send is recorded in `subscribeSends`.
+ *
+ * Mini-program codes (`POST /wxa/getwxacodeunlimit?access_token=`, JSON `{ scene, page, check_path,
+ * env_version, width }`): answers image bytes (`image/png`), or JSON 40001 for a bad token, 40169 for a
+ * scene longer than 32 characters or outside `[0-9A-Za-z!#$&'()*+,/:;=?@-._~]`, 41030 for a page with a
+ * query or a leading slash, or one outside `publishedPages` when `check_path` is on. Each one made is
+ * recorded in `wxaCodes`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +28,10 @@ export interface FakeWechat {
   issueLoginCode(user: { openid: string; unionid?: string }): string;
   issuePhoneCode(phone: string): string;
   calls: { path: string; query: Record<string, string> }[];
+  /** Mini-program codes made by `getwxacodeunlimit`, in order. */
+  wxaCodes: { scene: string; page: string }[];
+  /** Pages `check_path` accepts (empty: every page). */
+  publishedPages: Set<string>;
   /** Subscribe messages WeChat accepted (errcode 0), in order. */
   subscribeSends: FakeSubscribeSend[];
   /** Every subscribe send attempt with the errcode it got. */
@@ -72,6 +82,8 @@ export async function startFakeWechat(): Promise<FakeWechat> {
   const phoneCodes = new Map<string, string>();
   const tokens = new Set<string>();
   const calls: FakeWechat['calls'] = [];
+  const wxaCodes: FakeWechat['wxaCodes'] = [];
+  const publishedPages = new Set<string>();
   const subscribeSends: FakeWechat['subscribeSends'] = [];
   const subscribeAttempts: FakeWechat['subscribeAttempts'] = [];
   const subscribeAnswers = new Map<string, number>();
@@ -138,6 +150,35 @@ export async function startFakeWechat(): Promise<FakeWechat> {
       subscribeSends.push(message);
       return reply({ errcode: 0, errmsg: 'ok', msgid: 1_000_000 + subscribeSends.length });
     }
+    if (url.pathname === '/wxa/getwxacodeunlimit' && req.method === 'POST') {
+      if (!tokens.has(query.access_token ?? '')) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+        scene?: string;
+        page?: string;
+        check_path?: boolean;
+      };
+      const scene = input.scene ?? '';
+      if (!scene || scene.length > 32 || !/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/.test(scene)) {
+        return reply({ errcode: 40169, errmsg: 'invalid length for scene, or the data is not json string' });
+      }
+      const page = input.page ?? '';
+      if (
+        page.includes('?') ||
+        page.startsWith('/') ||
+        (input.check_path !== false && publishedPages.size > 0 && !publishedPages.has(page))
+      ) {
+        return reply({ errcode: 41030, errmsg: 'invalid page hint' });
+      }
+      wxaCodes.push({ scene, page });
+      res.writeHead(200, { 'content-type': 'image/png' });
+      // The PNG signature and a tag naming the scene: enough for a client to tell the image apart.
+      res.end(
+        Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`wxacode:${scene}`)]),
+      );
+      return;
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,6 +187,8 @@ export async function startFakeWechat(): Promise<FakeWechat> {
     appid,
     secret,
     calls,
+    wxaCodes,
+    publishedPages,
     subscribeSends,
     subscribeAttempts,
     answerSubscribe(openid, errcode) {
