@@ -29,8 +29,11 @@ import { cartRoutes } from './modules/cart/cart.routes';
 import { createCartService } from './modules/cart/cart.service';
 import { catalogAdminRoutes, catalogStoreRoutes } from './modules/catalog/catalog.routes';
 import { createCatalogService } from './modules/catalog/catalog.service';
+import { createStockHold, createStockSubscriber } from './modules/catalog/stock';
 import { channelsAdminRoutes } from './modules/channels/channels.routes';
 import { createChannelsService } from './modules/channels/channels.service';
+import { couponsAdminRoutes, couponsCsvRouter, couponsStoreRoutes } from './modules/coupons/coupons.routes';
+import { createCouponsService } from './modules/coupons/coupons.service';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
@@ -40,19 +43,25 @@ import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestre
 import { createLivestreamService } from './modules/livestream/livestream.service';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
+import { membershipOrderSubscriber } from './modules/membership/on-order';
 import { noticesStoreRoutes } from './modules/notices/notices.routes';
 import { createNoticesService } from './modules/notices/notices.service';
+import { createLimitsHold } from './modules/orders/limits-hold';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
-import { createOrdersService } from './modules/orders/orders.service';
+import { createOrdersService, type OrdersDeps } from './modules/orders/orders.service';
 import {
   packageCardFilesRouter,
   packageCardsAdminRoutes,
   packageCardsStoreRoutes,
 } from './modules/package-cards/package-cards.routes';
 import { createPackageCardsService } from './modules/package-cards/package-cards.service';
+import { paymentAdminRoutes, paymentRoutes } from './modules/payments/payments.routes';
 import { createPaymentsService } from './modules/payments/payments.service';
+import { pointsOrderSubscriber } from './modules/points/on-order';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
 import { createPointsService } from './modules/points/points.service';
+import { createPointsHold } from './modules/points/points-hold';
+import { tasksOrderSubscriber } from './modules/tasks/on-order';
 import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes';
 import { createTasksService } from './modules/tasks/tasks.service';
 import { uploadsRouter } from './modules/uploads/uploads.routes';
@@ -67,6 +76,8 @@ export interface AppDeps {
   payment: PaymentSetup;
   /** Where this server is reachable (set once it listens): notify URLs and the demo sandbox derive from it. */
   runtime: { baseUrl: string };
+  /** Tests only: crash stand-ins inside order placement and event delivery. */
+  orderFaults?: Pick<OrdersDeps, 'crashAt' | 'skipInlineDelivery'>;
 }
 
 export type PaymentSetup =
@@ -123,19 +134,29 @@ export function createServices(deps: AppDeps) {
     ...(wechat ? { wechat } : {}),
     signer,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    uploads: { claimAvatar: (memberId, url) => uploads.claimAvatar(memberId, url) },
     onMemberCreated: async (member) => {
       await membership.onMemberCreated(member);
       await channels.onMemberCreated(member);
+      await coupons.onMemberCreated(member);
     },
   });
   const admins = createAdminsService({ signer });
+  const coupons = createCouponsService({
+    returnCouponOnRefund: config.COUPON_RETURN_ON_REFUND,
+    redeemLimits: {
+      perMemberPerWindow: config.COUPON_REDEEM_RATE_PER_MEMBER,
+      perIpPerWindow: config.COUPON_REDEEM_RATE_PER_IP,
+    },
+  });
   const points = createPointsService();
   const uploads = createUploadsService({
     dir: path.join(config.dataDir, 'uploads'),
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    signingKey: deps.jwtSecret,
   });
   const tasks = createTasksService({ points, uploads });
-  const membership = createMembershipService({ points, tasks });
+  const membership = createMembershipService({ points });
   const catalog = createCatalogService({ benefitsFor: (tier) => membership.benefitsFor(tier) });
   const cart = createCartService({ catalog });
   const addresses = createAddressesService();
@@ -158,7 +179,7 @@ export function createServices(deps: AppDeps) {
     points,
     identity,
     channels,
-    coupons: () => undefined,
+    coupons: () => coupons,
     ...(wechat ? { wechat } : {}),
   });
   const wechatPay = wechatPayClient(deps);
@@ -172,7 +193,19 @@ export function createServices(deps: AppDeps) {
     cart,
     payMinutes: config.ORDER_PAY_MINUTES,
     autoCompleteDays: config.ORDER_AUTO_COMPLETE_DAYS,
+    maxOpenUnpaidOrders: config.ORDER_MAX_OPEN_UNPAID,
+    log: deps.log,
+    ...(deps.orderFaults ?? {}),
   });
+  // What an order takes while it is created, in this order (see orders/order-extensions.ts).
+  orders.registerHold(createLimitsHold());
+  orders.registerHold(createStockHold());
+  orders.registerHold(createPointsHold(points));
+  // Who reacts to order events; orders knows none of them.
+  orders.subscribe(createStockSubscriber());
+  orders.subscribe(membershipOrderSubscriber(membership));
+  orders.subscribe(pointsOrderSubscriber(points));
+  orders.subscribe(tasksOrderSubscriber(tasks));
   const payments = createPaymentsService({
     wechatPay,
     orders,
@@ -185,6 +218,7 @@ export function createServices(deps: AppDeps) {
     identity,
     channels,
     packageCards,
+    coupons,
     admins,
     catalog,
     cart,
@@ -219,7 +253,10 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     summary: '健康检查：数据库可达为 200，否则 503',
     tags: ['system'],
     auth: 'public',
-    response: z.object({ status: z.literal('ok'), engine: z.enum(['mongod', 'ferretdb', 'external']) }),
+    response: z.object({
+      status: z.literal('ok'),
+      engine: z.enum(['mongod', 'ferretdb', 'ferretdb-sqlite', 'external']),
+    }),
     errors: { 503: '数据库不可达' },
     handler: async () => {
       if (!(await databaseIsReachable())) {
@@ -234,25 +271,29 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...catalogStoreRoutes(services.catalog),
     ...cartRoutes(services.cart),
     ...addressesRoutes(services.addresses),
-    ...orderRoutes(services.orders, services.payments),
+    ...orderRoutes(services.orders),
+    ...paymentRoutes(services.payments),
     ...membershipStoreRoutes(services.membership),
     ...pointsStoreRoutes(services.points),
     ...tasksStoreRoutes(services.tasks),
     ...packageCardsStoreRoutes(services.packageCards),
     ...noticesStoreRoutes(services.notices),
     ...livestreamStoreRoutes(services.livestream),
+    ...couponsStoreRoutes(services.coupons),
   ];
   const adminRoutes: AnyRoute[] = [
     ...adminsRoutes(services.admins, limits),
     ...membersAdminRoutes(services.identity),
     ...catalogAdminRoutes(services.catalog),
-    ...adminOrderRoutes(services.orders, services.payments),
+    ...adminOrderRoutes(services.orders),
+    ...paymentAdminRoutes(services.payments),
     ...membershipAdminRoutes(services.membership),
     ...pointsAdminRoutes(services.points),
     ...tasksAdminRoutes(services.tasks),
+    ...livestreamAdminRoutes(services.livestream),
     ...packageCardsAdminRoutes(services.packageCards),
     ...channelsAdminRoutes(services.channels),
-    ...livestreamAdminRoutes(services.livestream),
+    ...couponsAdminRoutes(services.coupons),
   ];
 
   const authenticator = createAuthenticator(services.signer);
@@ -283,12 +324,13 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       maxAge: 600,
     }),
   );
-  app.use(apiDocs(openApiDocument));
+  app.use(apiDocs(openApiDocument, { enabled: config.NODE_ENV !== 'production' }));
   if (services.sandbox) app.use(services.sandbox.middleware());
   app.use(methodOverride());
   app.use(jsonBody());
   app.use(uploadsRouter(services.uploads, authenticator).routes());
   app.use(packageCardFilesRouter(services.packageCards, authenticator).routes());
+  app.use(couponsCsvRouter(services.coupons, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());
   app.use(async (ctx, next) => {

@@ -29,7 +29,7 @@ const EnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,48}$/)
       .default('siyu_mall'),
-    DB_ENGINE: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+    DB_ENGINE: z.enum(['auto', 'mongod', 'ferretdb', 'ferretdb-sqlite']).default('auto'),
     MONGOD_BIN: z.string().optional(),
     DATA_DIR: z.string().default('.data'),
     TOOLS_DIR: z.string().default('.tools'),
@@ -51,6 +51,8 @@ const EnvSchema = z
     WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: z.string().optional(),
     ORDER_PAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     ORDER_AUTO_COMPLETE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+    /** Unpaid orders one member may hold at once: stops one member holding stock with endless unpaid orders. */
+    ORDER_MAX_OPEN_UNPAID: z.coerce.number().int().min(1).max(100).default(5),
 
     ADMIN_USERNAME: z
       .string()
@@ -66,6 +68,12 @@ const EnvSchema = z
 
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     LOGIN_RATE_PER_IDENTITY_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+
+    // Coupons (modules/coupons): a fully refunded order keeps its coupon used unless this is true.
+    COUPON_RETURN_ON_REFUND: booleanText.default(false),
+    /** Redeem-code attempts per 10 minutes, per member and per IP (429 with Retry-After beyond). */
+    COUPON_REDEEM_RATE_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+    COUPON_REDEEM_RATE_PER_IP: z.coerce.number().int().min(1).default(60),
 
     // Subscribe messages (modules/notices): `key=templateId` pairs, e.g. `live_reminder=AbC…,groupbuy_result=XyZ…`.
     SUBSCRIBE_TEMPLATES: z

@@ -17,6 +17,14 @@ export const VisibleOrderStatusSchema = z.enum(
 
 const ObjectIdText = z.string().regex(/^[a-f0-9]{24}$/, 'not an id');
 
+/** Where an order came from (last touch): `live:<id>`, `group:<id>`, `share:<memberId>`. */
+export const OrderFromSchema = z
+  .string()
+  .regex(/^(live|group|share):[A-Za-z0-9_-]{1,40}$/, 'expected live:<id>, group:<id> or share:<id>');
+
+/** A member coupon to use: its id; `null` = use none; absent = the preview picks the best. */
+const CouponChoiceSchema = ObjectIdText.nullable().optional();
+
 export const OrderLineRequestSchema = z.object({ skuId: ObjectIdText, qty: z.number().int().min(1).max(99) }).strict();
 
 export const OrderPreviewRequestSchema = z
@@ -24,6 +32,7 @@ export const OrderPreviewRequestSchema = z
     items: z.array(OrderLineRequestSchema).min(1).max(50),
     addressId: ObjectIdText.optional(),
     pointsToUse: z.number().int().min(0).max(100_000_000).optional(),
+    couponId: CouponChoiceSchema,
   })
   .strict();
 
@@ -35,6 +44,8 @@ export const CreateOrderRequestSchema = z
     pointsToUse: z.number().int().min(0).max(100_000_000).optional(),
     /** Remove these SKUs from the cart once the order is placed. */
     fromCart: z.boolean().optional(),
+    couponId: CouponChoiceSchema,
+    from: OrderFromSchema.optional(),
   })
   .strict();
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
@@ -117,8 +128,16 @@ export const OrderViewSchema = z.object({
       refundedAt: z.string().nullable(),
     })
     .nullable(),
+  /** Why a paid order is not shipping yet (待成团), or null. */
+  gate: z.string().nullable(),
+  /** Where the order came from (a live, a group), or null. */
+  attribution: z.object({ type: z.string(), id: z.string() }).nullable(),
+  /** The domain that placed it on the member's behalf, e.g. `{ groupId }`. */
+  context: z.record(z.string(), z.string()),
   /** What the member can do now. */
   actions: z.array(z.enum(['pay', 'cancel', 'confirm'])),
+  /** The member may remove it from their list (删除订单). */
+  deletable: z.boolean(),
 });
 export type OrderView = z.infer<typeof OrderViewSchema>;
 

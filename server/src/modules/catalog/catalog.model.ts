@@ -119,6 +119,11 @@ const skuSchema = new Schema(
     pointsPrice: { type: Number, default: null },
     stock: { type: Number, required: true, min: 0 },
     sold: { type: Number, default: 0 },
+    /**
+     * Orders whose units are taken from `stock` and could still come back (not shipped yet): the proof
+     * that makes taking and giving back repeatable (see catalog/stock.ts). Bounded by open orders.
+     */
+    holders: { type: [String], default: [] },
     /** Most units one member may buy; 0 = no limit (enforced by orders). */
     limitPerMember: { type: Number, default: 0 },
     active: { type: Boolean, default: true },

@@ -39,7 +39,6 @@ import { AppError, isDuplicateKey } from '../../http/errors';
 import { AdminAudit } from '../admins/admin.model';
 import { Member, type MemberDoc } from '../identity/member.model';
 import type { PointsService } from '../points/points.service';
-import type { TasksService } from '../tasks/tasks.service';
 import { GrowthEntry, ShopSetting, TierSetting, type TierSettingDoc } from './membership.model';
 
 const CACHE_MS = 5000;
@@ -52,7 +51,7 @@ export interface TierRow {
   updatedAt: Date | null;
 }
 
-/** What orders tell membership about a completed or refunded order. */
+/** What membership needs of a completed or refunded order. */
 export interface OrderMembershipEvent {
   memberId: string;
   orderId: string;
@@ -64,7 +63,6 @@ export interface OrderMembershipEvent {
 
 export interface MembershipServiceOptions {
   points: PointsService;
-  tasks: TasksService;
   clock?: () => Date;
 }
 
@@ -115,7 +113,7 @@ function checkOrderEvent(order: OrderMembershipEvent): Types.ObjectId {
 }
 
 export function createMembershipService(options: MembershipServiceOptions) {
-  const { points, tasks } = options;
+  const { points } = options;
   const clock = options.clock ?? (() => new Date());
   let tiersCache: { at: number; rows: TierRow[] } | undefined;
   let settingsCache: { at: number; settings: PricingSettings } | undefined;
@@ -303,12 +301,12 @@ export function createMembershipService(options: MembershipServiceOptions) {
     },
 
     /**
-     * An order completed. Idempotent and safe to call again after a failure (each step is keyed by
-     * the order): credits the growth, credits the points earned (expiring at the end of next year),
-     * upgrades the tier when a threshold is crossed, then fires the first-order and invite-friend
-     * tasks. Nothing is credited, and no task fires, for an order already refunded.
+     * An order completed (the `membership` order subscriber). Idempotent and safe to call again after a
+     * failure (each step is keyed by the order): credits the growth and upgrades the tier when a
+     * threshold is crossed. Nothing is credited for an order already refunded. Points and tasks react
+     * to the same event through their own subscribers.
      */
-    async onOrderCompleted(order: OrderMembershipEvent, now: Date = clock()): Promise<void> {
+    async creditGrowth(order: OrderMembershipEvent, now: Date = clock()): Promise<void> {
       const memberId = checkOrderEvent(order);
       const source = orderSource(order.orderId);
       // A refunded order (its growth take-back is always recorded, even as 0) counts for nothing.
@@ -325,22 +323,14 @@ export function createMembershipService(options: MembershipServiceOptions) {
         },
         now,
       );
-      if (order.pointsEarned > 0) {
-        await points.earnOnce(
-          { memberId: order.memberId, source, delta: order.pointsEarned, note: `订单 ${order.orderNo}` },
-          now,
-        );
-      }
       await evaluateUpgrade(memberId, now);
-      await tasks.onOrderCompleted({ memberId: order.memberId, orderId: order.orderId }, now);
     },
 
     /**
-     * An order was refunded. Idempotent: takes back that order's growth and earned points once, only
-     * what had been credited (points that were already spent leave the balance at 0, the rest is
-     * recorded as a shortfall). The tier is not lowered here; see the yearly review.
+     * An order was refunded. Idempotent: takes back that order's growth once, only what had been
+     * credited. The tier is not lowered here; see the yearly review.
      */
-    async onOrderRefunded(order: OrderMembershipEvent, now: Date = clock()): Promise<void> {
+    async reverseGrowth(order: OrderMembershipEvent, now: Date = clock()): Promise<void> {
       const memberId = checkOrderEvent(order);
       const source = orderSource(order.orderId);
       const note = `订单 ${order.orderNo} 退款`;
@@ -356,7 +346,6 @@ export function createMembershipService(options: MembershipServiceOptions) {
         },
         now,
       );
-      await points.reverseEarned({ memberId: order.memberId, source, note }, now);
     },
 
     /** GET /api/me/membership. */

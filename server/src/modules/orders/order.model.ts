@@ -1,4 +1,5 @@
 import { model, Schema, type Types } from 'mongoose';
+import type { OrderEventType } from './order-extensions';
 
 export const ORDER_STATUSES = [
   'creating', // intent recorded, stock/points being taken (internal)
@@ -67,21 +68,6 @@ const orderSchema = new Schema(
       required: true,
     },
     remark: { type: String, default: '' },
-    /**
-     * What this order holds, so each is given back exactly once: a SKU id leaves `stock`/`limits`
-     * (conditional $pull) in the same step that decides to return it.
-     */
-    holds: {
-      type: new Schema(
-        {
-          stock: { type: [String], default: [] },
-          limits: { type: [String], default: [] },
-          points: { type: Number, default: 0 },
-        },
-        { _id: false },
-      ),
-      default: () => ({ stock: [], limits: [], points: 0 }),
-    },
     expiresAt: { type: Date, default: null },
     payment: {
       type: new Schema(
@@ -122,11 +108,52 @@ const orderSchema = new Schema(
       ),
       default: null,
     },
-    /** Membership has been told (growth/points); a job retries until it has. */
-    membershipNotified: {
-      type: new Schema({ completed: Boolean, refunded: Boolean }, { _id: false }),
-      default: () => ({}),
+    /**
+     * Hold kinds taken for this order (informational: every hold kind proves its own take on the
+     * document it changed, so recovery gives back by asking each kind, recorded here or not).
+     */
+    holdsTaken: { type: [String], default: [] },
+    /** The member coupon this order uses (a coupon hold), or null. */
+    couponId: { type: String, default: null },
+    /** Conditions to lift before the order may ship, e.g. a group that has not succeeded yet. */
+    gates: {
+      type: [
+        new Schema({ name: { type: String, required: true }, text: { type: String, required: true } }, { _id: false }),
+      ],
+      default: [],
     },
+    /** Attachments of the domain that placed the order on the member's behalf (`{ groupId, campaignId }`). */
+    context: { type: Schema.Types.Mixed, default: () => ({}) },
+    /** Where the order came from (last touch): a live, a group share. */
+    attribution: {
+      type: new Schema({ type: String, id: String, at: Date }, { _id: false }),
+      default: null,
+    },
+    /**
+     * Every transition appends its event here in the same conditional update that makes it, so no
+     * event is ever lost; `delivered` holds `<subscriber>:<event key>` once a subscriber has handled it.
+     * `deliverAfter` is set while something may be undelivered: the delivery job claims orders whose
+     * time has come by moving it forward (a lease), and clears it once everything is delivered.
+     */
+    events: {
+      type: [
+        new Schema(
+          {
+            type: { type: String, required: true },
+            at: { type: Date, required: true },
+            key: { type: String, required: true },
+            ref: String,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    eventCount: { type: Number, default: 0 },
+    delivered: { type: [String], default: [] },
+    deliverAfter: { type: Date, default: null },
+    /** Hidden from the member's own list (删除订单); the order itself stays for the shop. */
+    hiddenByMember: { type: Boolean, default: false },
   },
   { timestamps: true, collection: 'orders' },
 );
@@ -136,6 +163,8 @@ orderSchema.index({ member: 1, createdAt: -1 });
 orderSchema.index({ status: 1, expiresAt: 1 });
 orderSchema.index({ status: 1, autoCompleteAt: 1 });
 orderSchema.index({ status: 1, createdAt: -1 });
+orderSchema.index({ deliverAfter: 1 });
+orderSchema.index({ member: 1, status: 1 });
 
 export const Order = model('Order', orderSchema);
 
@@ -178,7 +207,6 @@ export interface OrderDoc {
   tier: string;
   address: { name: string; phone: string; province: string; city: string; district: string; detail: string };
   remark: string;
-  holds: { stock: string[]; limits: string[]; points: number };
   expiresAt: Date | null;
   payment: { prepayId?: string; prepayAt?: Date; transactionId?: string; paidAt?: Date; paidAmount?: number };
   shipment: { carrier: string; trackingNo: string; shippedAt: Date } | null;
@@ -203,25 +231,31 @@ export interface OrderDoc {
     refundRequestedAt?: Date;
     refundedAt?: Date;
   } | null;
-  membershipNotified: { completed?: boolean; refunded?: boolean };
+  holdsTaken: string[];
+  couponId: string | null;
+  gates: { name: string; text: string }[];
+  context: Record<string, string>;
+  attribution: { type: string; id: string; at: Date } | null;
+  events: { type: OrderEventType; at: Date; key: string; ref?: string }[];
+  eventCount: number;
+  delivered: string[];
+  deliverAfter: Date | null;
+  hiddenByMember: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** Per member and SKU, how many were bought (held by live orders): the purchase-limit counter. */
+/**
+ * Per member and SKU, how many were bought (held by live orders): the purchase-limit counter. `orders`
+ * lists the orders counted in `qty`: the proof that lets a take or give-back be repeated safely (at most
+ * `limit` entries, since every order counts at least one unit).
+ */
 const skuPurchaseSchema = new Schema(
-  { _id: { type: String, required: true }, qty: { type: Number, default: 0 } },
+  {
+    _id: { type: String, required: true },
+    qty: { type: Number, default: 0 },
+    orders: { type: [new Schema({ id: String, qty: Number }, { _id: false })], default: [] },
+  },
   { collection: 'sku_purchases', versionKey: false },
 );
 export const SkuPurchase = model('SkuPurchase', skuPurchaseSchema);
-
-/** One row per WeChat Pay transaction id: a transaction can pay exactly one order, once. */
-const paymentTransactionSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    orderNo: { type: String, required: true },
-    amount: { type: Number, required: true },
-  },
-  { collection: 'payment_transactions', timestamps: { createdAt: true, updatedAt: false } },
-);
-export const PaymentTransaction = model('PaymentTransaction', paymentTransactionSchema);

@@ -26,9 +26,10 @@ export function orderJobs(orders: OrdersService, payments: PaymentsService): Job
       run: async (now) => ({ retried: await payments.retryRefunds(now) }),
     },
     {
-      name: 'orders.membership-events',
-      everyMs: 5 * 60_000,
-      run: async () => ({ retried: await orders.retryMembershipEvents() }),
+      // Events a crash (or a failing subscriber) left undelivered; each order is claimed with a lease.
+      name: 'orders.deliver-events',
+      everyMs: 15_000,
+      run: async (now) => ({ delivered: await orders.deliverDue(now) }),
     },
   ];
 }

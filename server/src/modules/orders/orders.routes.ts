@@ -4,18 +4,15 @@ import {
   OrderPreviewRequestSchema,
   OrderPreviewSchema,
   OrderViewSchema,
-  PayParamsSchema,
   VisibleOrderStatusSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
-import type { PaymentsService } from '../payments/payments.service';
 import type { OrderDoc } from './order.model';
 import { type OrdersService, toOrderView } from './orders.service';
 
-const IdParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/, 'not an order id') }).strict();
-
-export function orderRoutes(orders: OrdersService, payments: PaymentsService) {
+export function orderRoutes(orders: OrdersService) {
   return [
     defineRoute({
       method: 'post',
@@ -93,41 +90,29 @@ export function orderRoutes(orders: OrdersService, payments: PaymentsService) {
       },
     }),
     defineRoute({
-      method: 'post',
-      path: '/orders/:id/pay',
-      summary: '发起微信支付：返回 Taro.requestPayment 所需参数（演示模式附沙箱收银台地址）',
-      tags: ['payments'],
+      method: 'delete',
+      path: '/orders/:id',
+      summary: '删除订单：已取消、已完成或已退款的订单从“我的订单”中移除（商家仍保留）',
+      tags: ['orders'],
       auth: 'member',
       params: IdParams,
-      response: PayParamsSchema,
-      errors: { 409: '订单不可支付' },
-      handler: async ({ params, caller }) => payments.pay(caller.member!.id, params.id),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/payments/wechatpay/notify',
-      summary: '微信支付 v3 回调：验签、防重放、解密、核对金额后把订单改为已支付（幂等）',
-      tags: ['payments'],
-      auth: 'public',
-      rawBody: true,
-      response: z.object({ code: z.literal('SUCCESS'), message: z.string() }),
-      errors: { 401: '签名无效或时间戳过期', 400: '金额、商户或报文不符' },
-      handler: async ({ caller }) => {
-        const outcome = await payments.handleNotification(caller.raw!.headers, caller.raw!.body);
-        caller.log.info({ outcome }, 'wechatpay notification');
-        return { code: 'SUCCESS' as const, message: outcome };
+      status: 204,
+      errors: { 409: '进行中的订单不能删除' },
+      handler: async ({ params, caller }) => {
+        await orders.hideForMember(caller.member!.id, params.id);
+        return undefined;
       },
     }),
   ];
 }
 
-const AdminOrderViewSchema = OrderViewSchema.extend({
+export const AdminOrderViewSchema = OrderViewSchema.extend({
   memberId: z.string(),
   tier: z.string(),
   latePayment: z.object({ amount: z.number().int(), refunded: z.boolean() }).nullable(),
 });
 
-function toAdminOrderView(order: OrderDoc) {
+export function toAdminOrderView(order: OrderDoc) {
   return {
     ...toOrderView(order),
     memberId: order.member.toString(),
@@ -139,7 +124,7 @@ function toAdminOrderView(order: OrderDoc) {
 }
 
 /** Mounted under /api/admin. Orders are the `support` role's (owner can do everything). */
-export function adminOrderRoutes(orders: OrdersService, payments: PaymentsService) {
+export function adminOrderRoutes(orders: OrdersService) {
   return [
     defineRoute({
       method: 'get',
@@ -187,18 +172,6 @@ export function adminOrderRoutes(orders: OrdersService, payments: PaymentsServic
       response: AdminOrderViewSchema,
       errors: { 409: '订单当前状态不可发货' },
       handler: async ({ params, body }) => toAdminOrderView(await orders.ship(params.id, body)),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/orders/:id/refund',
-      summary: '退款（已支付/已发货/已完成 → 退款中 → 已退款；out_refund_no 固定，重试不会重复退款）',
-      tags: ['admin: orders'],
-      auth: { admin: ['support'] },
-      params: IdParams,
-      body: z.object({ reason: z.string().trim().min(2).max(80) }).strict(),
-      response: AdminOrderViewSchema,
-      errors: { 409: '订单当前状态不可退款' },
-      handler: async ({ params, body }) => toAdminOrderView(await payments.refund(params.id, body.reason)),
     }),
   ];
 }

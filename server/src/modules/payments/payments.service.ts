@@ -3,22 +3,15 @@
  * the order, applied once), refunds with stable out_refund_no, and automatic refunds of payments that
  * arrive for orders that can no longer take them.
  */
-import { model, Schema, type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { WechatPayClient } from '../../adapters/wechatpay';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { Logger } from '../../http/logger';
 import { Member, MemberIdentity } from '../identity/member.model';
 import type { OrderDoc } from '../orders/order.model';
-import { PaymentTransaction } from '../orders/order.model';
 import type { OrdersService } from '../orders/orders.service';
-
-/** Every verified notification, by its id: replays are recognised and logged, never re-applied. */
-const paymentNotificationSchema = new Schema(
-  { _id: { type: String, required: true }, eventType: String, outTradeNo: String, outcome: String },
-  { collection: 'payment_notifications', timestamps: { createdAt: true, updatedAt: false } },
-);
-export const PaymentNotification = model('PaymentNotification', paymentNotificationSchema);
+import { PaymentNotification, PaymentTransaction } from './payment.model';
 
 export function createPaymentsService(deps: {
   wechatPay: WechatPayClient;

@@ -219,13 +219,26 @@ export function createPointsService(options: PointsServiceOptions = {}) {
       input: { memberId: string; source: LedgerSource; note: string },
       now: Date = clock(),
     ): Promise<PointsApplyResult> {
+      return service.reverseCredit({ ...input, kind: 'earn' }, now);
+    },
+
+    /**
+     * Takes back a credit of any kind (an order's earned points, a task reward whose order was
+     * refunded), once: a `reverse` entry keyed by the credit's source. Short balances go to 0 with the
+     * rest recorded as `shortfall`; with nothing credited a zero entry is written.
+     */
+    async reverseCredit(
+      input: { memberId: string; kind: PointsKind; source: LedgerSource; note: string },
+      now: Date = clock(),
+    ): Promise<PointsApplyResult> {
       const memberId = memberObjectId(input.memberId);
-      await ledger.find(memberId, { kind: 'earn', source: input.source }); // settle an orphaned credit first
+      const credit = { kind: input.kind, source: input.source };
+      await ledger.find(memberId, credit); // settle an orphaned credit first
       const result = await ledger.write(
         memberId,
         { kind: 'reverse', source: input.source },
         async (state) => {
-          const earned = await ledger.durable(memberId, { kind: 'earn', source: input.source }, state);
+          const earned = await ledger.durable(memberId, credit, state);
           if (!earned) return { delta: 0, note: `${input.note}（未发放积分）` };
           const taken = Math.min(state.balance, earned.delta);
           return { delta: -taken, note: input.note, expiresAt: earned.expiresAt, shortfall: earned.delta - taken };

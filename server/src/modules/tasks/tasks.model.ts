@@ -115,3 +115,14 @@ export interface ReviewClaimDoc {
   createdAt: Date;
 }
 export const ReviewClaim = model<ReviewClaimDoc>('ReviewClaim', reviewClaimSchema);
+
+/**
+ * Which order earned a member's one-time order rewards (first-order, and the inviter's invite-friend),
+ * so that refunding that order takes them back. `_id: 'first-order:<memberId>'`; the first order to
+ * complete claims it (insert-once), later orders do not.
+ */
+const orderRewardSchema = new Schema(
+  { _id: { type: String, required: true }, order: { type: String, required: true }, createdAt: Date },
+  { collection: 'task_order_rewards', versionKey: false },
+);
+export const TaskOrderReward = model('TaskOrderReward', orderRewardSchema);

@@ -34,6 +34,7 @@ import { AdminAudit } from '../admins/admin.model';
 import { Member, type MemberDoc } from '../identity/member.model';
 import type { PointsService } from '../points/points.service';
 import type { UploadsService } from '../uploads/uploads.service';
+import { ReviewPending, type ReviewPendingDoc } from './review-pending.model';
 import { BUILT_IN_TASKS, CHECKIN_BONUS_EVERY, INVITE_LANDING_PAGE } from './task-catalog';
 import {
   Checkin,
@@ -43,6 +44,7 @@ import {
   type ReviewSubmissionDoc,
   TaskConfig,
   type TaskConfigDoc,
+  TaskOrderReward,
 } from './tasks.model';
 
 const CACHE_MS = 5000;
@@ -200,6 +202,33 @@ export function createTasksService(options: TasksServiceOptions) {
   }
 
   /** The points step of an approval (claim the platform order, then credit); repeatable. */
+  /** Review images are private: every answer carries a short-lived signed link instead of the stored URL. */
+  function withSignedImage<T extends { imageUrl: string }>(view: T): T {
+    return { ...view, imageUrl: uploads.signedUrl(view.imageUrl) };
+  }
+
+  /**
+   * Takes the pending key for a new submission, or 409 when a pending submission holds it. A key whose
+   * submission is no longer pending, or never got written (a crash, after a minute's grace), is taken over.
+   */
+  async function takePendingKey(key: string, submissionId: Types.ObjectId, now: Date): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await ReviewPending.create({ _id: key, submission: submissionId, createdAt: now });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const holder = await ReviewPending.findById(key).lean<ReviewPendingDoc>();
+      if (!holder) continue;
+      const held = await ReviewSubmission.findById(holder.submission, { status: 1 }).lean<ReviewSubmissionDoc>();
+      const stale = held ? held.status !== 'pending' : now.getTime() - holder.createdAt.getTime() > 60_000;
+      if (!stale) break;
+      await ReviewPending.deleteOne({ _id: key, submission: holder.submission });
+    }
+    throw new AppError('conflict', 'review_already_submitted', '该订单的评价截图已提交，请等待审核');
+  }
+
   async function finishApproval(submission: ReviewSubmissionDoc, now: Date): Promise<ReviewSubmissionDoc> {
     let holder: Types.ObjectId;
     try {
@@ -465,13 +494,26 @@ export function createTasksService(options: TasksServiceOptions) {
     },
 
     /**
-     * Called by membership when an order completes: the member's first-order reward, and the reward of
-     * whoever invited them (their first completed order counts, once; past the inviter's monthly cap a
-     * zero entry records that this invitee will not pay out later either). Repeatable.
+     * An order completed (the `tasks` order subscriber): the member's first-order reward, and the
+     * reward of whoever invited them (their first completed order counts, once; past the inviter's
+     * monthly cap a zero entry records that this invitee will not pay out later either). The first
+     * order to complete is recorded as the one that earned them, so its refund can take them back.
+     * Repeatable.
      */
     async onOrderCompleted(input: { memberId: string; orderId: string }, now: Date = clock()): Promise<void> {
       const member = await Member.findById(input.memberId, { invitedBy: 1, nickname: 1 }).lean<MemberDoc>();
       if (!member) return;
+      await TaskOrderReward.updateOne(
+        { _id: `first-order:${input.memberId}` },
+        { $setOnInsert: { order: input.orderId, createdAt: now } },
+        { upsert: true },
+      ).catch((error) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+      const earnedBy = await TaskOrderReward.findById(`first-order:${input.memberId}`).lean();
+      if (earnedBy?.order !== input.orderId) return; // an earlier order earned (or took back) them
+      if (await points.findEntry(input.memberId, 'reverse', { type: sourceType('first-order'), id: input.memberId }))
+        return; // refunded already: a late delivery pays nothing
       const firstOrder = await task('first-order');
       if (firstOrder.enabled) {
         await points.apply(
@@ -502,6 +544,37 @@ export function createTasksService(options: TasksServiceOptions) {
       }
     },
 
+    /**
+     * A completed order was refunded: if it is the order that earned the first-order reward, that
+     * reward and the inviter's invite-friend reward are taken back, each once (closing the
+     * order-then-refund loophole). Repeatable.
+     */
+    async onOrderRefunded(input: { memberId: string; orderId: string; orderNo: string }, now: Date = clock()) {
+      const earnedBy = await TaskOrderReward.findById(`first-order:${input.memberId}`).lean();
+      if (earnedBy?.order !== input.orderId) return;
+      await points.reverseCredit(
+        {
+          memberId: input.memberId,
+          kind: 'task',
+          source: { type: sourceType('first-order'), id: input.memberId },
+          note: `首单 ${input.orderNo} 已退款，收回首次下单奖励`,
+        },
+        now,
+      );
+      const member = await Member.findById(input.memberId, { invitedBy: 1 }).lean<MemberDoc>();
+      if (member?.invitedBy && !member.invitedBy.equals(member._id)) {
+        await points.reverseCredit(
+          {
+            memberId: member.invitedBy.toString(),
+            kind: 'task',
+            source: { type: sourceType('invite-friend'), id: input.memberId },
+            note: `好友首单 ${input.orderNo} 已退款，收回邀请奖励`,
+          },
+          now,
+        );
+      }
+    },
+
     // ---------- review screenshots ----------
 
     async submitReview(
@@ -511,17 +584,19 @@ export function createTasksService(options: TasksServiceOptions) {
     ): Promise<StoreReviewSubmission> {
       await enabledTask('review-screenshot');
       await activeMember(memberId);
-      const imageUrl = await uploads.ownedUrl(memberId, input.imageUrl);
+      const imageUrl = await uploads.claimReview(memberId, input.imageUrl);
       if (!imageUrl)
         throw new AppError('bad_request', 'review_image_invalid', '请先上传评价截图（仅限本人上传的图片）');
       const claimKey = `${input.platform}:${input.orderRef.toLowerCase()}`;
       if (await ReviewClaim.exists({ _id: claimKey })) {
         throw new AppError('conflict', 'review_order_rewarded', '该平台订单的评价已获得过积分');
       }
-      if (await ReviewSubmission.exists({ member: memberId, claimKey, status: 'pending' })) {
-        throw new AppError('conflict', 'review_already_submitted', '该订单的评价截图已提交，请等待审核');
-      }
+      // One pending submission per member and platform order, decided by a unique key (concurrent
+      // submissions: one wins, the others get 409), taken before the submission is written.
+      const submissionId = new Types.ObjectId();
+      await takePendingKey(`${memberId}|${claimKey}`, submissionId, now);
       const created = await ReviewSubmission.create({
+        _id: submissionId,
         member: memberId,
         platform: input.platform,
         orderRef: input.orderRef,
@@ -529,7 +604,7 @@ export function createTasksService(options: TasksServiceOptions) {
         imageUrl,
         createdAt: now,
       });
-      return toStoreSubmission(created.toObject() as ReviewSubmissionDoc);
+      return withSignedImage(toStoreSubmission(created.toObject() as ReviewSubmissionDoc));
     },
 
     async mySubmissions(memberId: string): Promise<StoreReviewSubmission[]> {
@@ -537,7 +612,7 @@ export function createTasksService(options: TasksServiceOptions) {
         .sort({ createdAt: -1 })
         .limit(100)
         .lean<ReviewSubmissionDoc[]>();
-      return docs.map(toStoreSubmission);
+      return docs.map((doc) => withSignedImage(toStoreSubmission(doc)));
     },
 
     async listSubmissions(query: {
@@ -569,7 +644,7 @@ export function createTasksService(options: TasksServiceOptions) {
         items: docs.map((doc) => {
           const member = members.get(doc.member.toString());
           return {
-            ...toStoreSubmission(doc),
+            ...withSignedImage(toStoreSubmission(doc)),
             member: { id: doc.member.toString(), memberNo: member?.memberNo ?? '', nickname: member?.nickname ?? '' },
             duplicateOf: doc.duplicateOf ? doc.duplicateOf.toString() : null,
           };
@@ -604,7 +679,7 @@ export function createTasksService(options: TasksServiceOptions) {
           changes: { platform: submission.platform, orderRef: submission.orderRef },
         });
       }
-      return toStoreSubmission(await finishApproval(submission, now));
+      return withSignedImage(toStoreSubmission(await finishApproval(submission, now)));
     },
 
     async rejectSubmission(
@@ -632,7 +707,7 @@ export function createTasksService(options: TasksServiceOptions) {
           reason,
         });
       }
-      return toStoreSubmission(submission);
+      return withSignedImage(toStoreSubmission(submission));
     },
 
     /** Finishes approvals whose points step was cut short (the repair job). */

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
+import { tellCompleted, tellRefunded } from '../../../../test/order-events';
 import { Member } from '../../identity/member.model';
 import { PointsEntry } from '../../points/points.model';
 import { GrowthEntry } from '../membership.model';
@@ -113,13 +114,13 @@ describe('onOrderCompleted / onOrderRefunded', () => {
   it('credits growth and points once however often it is told, and upgrades at the threshold', async () => {
     const member = await mall.loginMember();
     const almost = order(member.id, 49_999, 49); // ¥499.99 → 499 growth
-    await membership().onOrderCompleted(almost);
-    await membership().onOrderCompleted(almost);
+    await tellCompleted(mall, almost);
+    await tellCompleted(mall, almost);
     // Points: 49 earned + 100 for the first-order task.
     expect(await memberDoc(member.id)).toMatchObject({ growth: 499, pointsBalance: 149, tier: 'regular' });
 
     const crossing = order(member.id, 100, 1); // ¥1 → 500 growth: silver
-    await Promise.all([membership().onOrderCompleted(crossing), membership().onOrderCompleted(crossing)]);
+    await Promise.all([tellCompleted(mall, crossing), tellCompleted(mall, crossing)]);
     const upgraded = await memberDoc(member.id);
     expect(upgraded).toMatchObject({ growth: 500, pointsBalance: 150, tier: 'silver' });
     expect(upgraded?.tierReviewAt).toBeInstanceOf(Date);
@@ -143,29 +144,29 @@ describe('onOrderCompleted / onOrderRefunded', () => {
   it('a refund takes back that order’s growth and points once, without lowering the tier', async () => {
     const member = await mall.loginMember();
     const big = order(member.id, 60_000, 600); // 600 growth → silver
-    await membership().onOrderCompleted(big);
-    await membership().onOrderRefunded(big);
-    await membership().onOrderRefunded(big);
+    await tellCompleted(mall, big);
+    await tellRefunded(mall, big);
+    await tellRefunded(mall, big);
     // The first-order task reward (100) stays; the order's own 600 points go.
     expect(await memberDoc(member.id)).toMatchObject({ growth: 0, pointsBalance: 100, tier: 'silver' });
     expect(await PointsEntry.countDocuments({ member: member.id, kind: 'reverse' })).toBe(1);
     expect(await GrowthEntry.countDocuments({ member: member.id, kind: 'reverse' })).toBe(1);
     // Told "completed" again after the refund (a late retry): nothing comes back.
-    await membership().onOrderCompleted(big);
+    await tellCompleted(mall, big);
     expect(await memberDoc(member.id)).toMatchObject({ growth: 0, pointsBalance: 100 });
   });
 
   it('points already spent leave the balance at 0 and the rest is recorded as a shortfall', async () => {
     const member = await mall.loginMember();
     const paid = order(member.id, 20_000, 200);
-    await membership().onOrderCompleted(paid); // 200 earned + 100 first-order
+    await tellCompleted(mall, paid); // 200 earned + 100 first-order
     await mall.services.points.apply({
       memberId: member.id,
       delta: -250,
       kind: 'spend',
       source: { type: 'order', id: 'spent-elsewhere' },
     });
-    await membership().onOrderRefunded(paid);
+    await tellRefunded(mall, paid);
     const reverse = await PointsEntry.findOne({ member: member.id, kind: 'reverse' }).lean();
     expect(reverse).toMatchObject({ delta: -50, balanceAfter: 0, shortfall: 150 });
     expect(await mall.services.points.balance(member.id)).toBe(0);
@@ -174,8 +175,8 @@ describe('onOrderCompleted / onOrderRefunded', () => {
   it('an order refunded before it completed never credits anything', async () => {
     const member = await mall.loginMember();
     const early = order(member.id, 30_000, 300);
-    await membership().onOrderRefunded(early);
-    await membership().onOrderCompleted(early);
+    await tellRefunded(mall, early);
+    await tellCompleted(mall, early);
     expect(await memberDoc(member.id)).toMatchObject({ growth: 0, pointsBalance: 0, tier: 'regular' });
     const view = await mall.api('GET', '/api/me/points', { token: member.token });
     expect(view.body.items).toEqual([]); // bookkeeping zero entries are not shown
@@ -185,8 +186,8 @@ describe('onOrderCompleted / onOrderRefunded', () => {
 describe('yearly tier review', () => {
   it('on the anniversary the tier follows the last 12 months of growth; running twice reviews once', async () => {
     const member = await mall.loginMember();
-    await membership().onOrderCompleted(order(member.id, 250_000), shanghai('2020-05-01T10:00:00')); // 2500: gold
-    await membership().onOrderCompleted(order(member.id, 60_000), shanghai('2020-09-01T10:00:00')); // +600
+    await tellCompleted(mall, order(member.id, 250_000), shanghai('2020-05-01T10:00:00')); // 2500: gold
+    await tellCompleted(mall, order(member.id, 60_000), shanghai('2020-09-01T10:00:00')); // +600
     const gold = await memberDoc(member.id);
     expect(gold?.tier).toBe('gold');
     expect(gold?.tierReviewAt?.toISOString()).toBe(shanghai('2021-05-01T10:00:00').toISOString());

@@ -1,6 +1,8 @@
+import { Types } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
 import { createCategory, createProduct, setTier } from '../../catalog/__tests__/fixtures';
+import { takeUnits } from '../../catalog/stock';
 import { Order, SkuPurchase } from '../order.model';
 import { placeOrder, productWithStock, shopper, stockOf } from './checkout-fixtures';
 
@@ -225,8 +227,10 @@ describe('states and timed transitions', () => {
     const { skuId } = await productWithStock(mall, { stock: 4 });
     const buyer = await shopper(mall);
     // Simulate a crash after step 2: the intent exists and stock was taken, nothing else happened.
-    expect(await mall.services.catalog.takeStock(skuId, 3)).toBe(true);
+    const _id = new Types.ObjectId();
+    expect(await takeUnits(skuId, 3, _id.toString())).toBe(true);
     const stuck = await Order.create({
+      _id,
       orderNo: 'CRASH0001',
       member: buyer.id,
       idempotencyKey: 'crash-key-0001',
@@ -249,7 +253,6 @@ describe('states and timed transitions', () => {
       },
       tier: 'regular',
       address: { name: 'a', phone: '13800138000', province: 'p', city: 'c', district: 'd', detail: 'x' },
-      holds: { stock: [skuId], limits: [], points: 0 },
     });
     expect(await stockOf(skuId)).toBe(1);
     const later = new Date(Date.now() + 5 * 60_000);

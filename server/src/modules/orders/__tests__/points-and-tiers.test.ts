@@ -1,6 +1,8 @@
 /** Membership through the order flow: points spent at checkout, tier prices, growth and points on completion. */
+import { Types } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
+import { tellCompleted } from '../../../../test/order-events';
 import { createCategory, createProduct, setTier } from '../../catalog/__tests__/fixtures';
 import { Member } from '../../identity/member.model';
 import { placeOrder, productWithStock, shopper, stockOf } from './checkout-fixtures';
@@ -92,6 +94,14 @@ describe('tier benefits through the order', () => {
     });
     const skuId = product.skus[0]!.id;
     const buyer = await shopper(mall);
+    // Not this buyer's first order: a refunded first order would also take back the first-order reward.
+    await tellCompleted(mall, {
+      memberId: buyer.id,
+      orderId: new Types.ObjectId().toString(),
+      orderNo: 'EARLIER01',
+      paidAmount: 0,
+      pointsEarned: 0,
+    });
     await setTier(buyer.id, 'gold');
 
     const preview = await mall.api('POST', '/api/orders/preview', {

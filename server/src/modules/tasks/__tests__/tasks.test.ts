@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
+import { tellCompleted } from '../../../../test/order-events';
 import { trustedOperators } from '../../../db/connection';
 import { PointsEntry } from '../../points/points.model';
 import { ReviewSubmission } from '../tasks.model';
@@ -29,7 +30,7 @@ const taskEntries = (memberId: string, code: string) =>
 async function completeOrder(memberId: string, paidAmount = 10_000, pointsEarned = 100) {
   const orderId = new Types.ObjectId().toString();
   const order = { memberId, orderId, orderNo: `T${orderId.slice(-8)}`, paidAmount, pointsEarned };
-  await mall.services.membership.onOrderCompleted(order);
+  await tellCompleted(mall, order);
   return order;
 }
 
@@ -207,7 +208,7 @@ describe('first-order and invite-friend', () => {
     const inviteeId = invitee.body.member.id;
 
     const order = await completeOrder(inviteeId);
-    await mall.services.membership.onOrderCompleted(order);
+    await tellCompleted(mall, order);
     await completeOrder(inviteeId);
 
     expect((await taskEntries(inviteeId, 'first-order')).map((entry) => entry.delta)).toEqual([100]);

@@ -1,0 +1,372 @@
+/**
+ * Placing an order without multi-document transactions. Creating an order is a sequence of
+ * single-document atomic steps, each keyed so a retry is harmless:
+ *
+ *   1. the order document is inserted in state `creating`: the durable intent, unique per
+ *      (member, Idempotency-Key). A crash after this is repaired by `recoverInterrupted`.
+ *   2. every registered hold that applies (purchase limits, stock, points, then coupons, seats…) is
+ *      taken, in registration order, and recorded in `holdsTaken` right after. Each kind proves its
+ *      take on the document it changes (see order-extensions.ts), so recovery does not depend on
+ *      that record: it asks every kind to give back, and a kind that took nothing gives back nothing.
+ *   3. `creating → pending_payment` (or `paid` when nothing is left to pay), with its events: THIS
+ *      step makes the order real. From here on, give-backs happen through the `cancelled`, `failed`
+ *      and `refunded` events.
+ *
+ * A hold that refuses (out of stock, over the limit, too few points) fails the order: `creating →
+ * failed` with the `failed` event, whose delivery gives everything back. A crash between any two steps
+ * leaves a `creating` order; after two minutes the recovery job fails it the same way.
+ */
+
+import { randomInt } from 'node:crypto';
+import {
+  type AddressView,
+  type CreateOrderRequest,
+  formatFen,
+  type OrderPreview,
+  type OrderView,
+  priceOrder,
+  type ShopPricingRules,
+  shopDay,
+  type TierBenefits,
+  type TierCode,
+} from '@siyu/shared';
+import { trustedOperators } from '../../db/connection';
+import { AppError, isDuplicateKey } from '../../http/errors';
+import type { OrderableLine } from '../catalog/catalog.service';
+import { Order, type OrderDoc, type OrderLine } from './order.model';
+import type { OrderEvents } from './order-events';
+import { eventsUpdate, eventUpdate, mergeUpdates } from './order-events';
+import type { OrderHold, PlaceOrderOptions } from './order-extensions';
+import type { OrderQueries } from './orders.queries';
+import { requestHash, toOrderView } from './orders.views';
+
+export type Viewer = { id: string; tier: TierCode };
+
+export interface PlacingDeps {
+  catalog: {
+    resolveForOrder(
+      viewer: { id: string; tier: TierCode },
+      lines: { skuId: string; qty: number }[],
+    ): Promise<OrderableLine[]>;
+  };
+  addresses: { getForOrder(memberId: string, addressId: string): Promise<AddressView> };
+  membership: {
+    benefitsFor(tier: TierCode): Promise<TierBenefits>;
+    pricingRules(): Promise<ShopPricingRules>;
+  };
+  points: { balance(memberId: string): Promise<number> };
+  cart?: { removeItems(memberId: string, skuIds: string[]): Promise<void> };
+  payMinutes: number;
+  /** Open unpaid orders one member may hold at once (stock hoarding). */
+  maxOpenUnpaidOrders?: number;
+  /** Tests only: throw at a named step to stand for a crash there (nothing after it runs). */
+  crashAt?: (step: string) => boolean;
+}
+
+/** What a test's `crashAt` throws: the process "stopped" here, so nothing is cleaned up. */
+export class SimulatedCrash extends Error {
+  constructor(readonly step: string) {
+    super(`simulated crash at ${step}`);
+  }
+}
+
+export function createOrderPlacing(
+  deps: PlacingDeps,
+  holds: readonly OrderHold[],
+  events: OrderEvents,
+  queries: OrderQueries,
+) {
+  function checkpoint(step: string) {
+    if (deps.crashAt?.(step)) throw new SimulatedCrash(step);
+  }
+
+  async function price(
+    viewer: Viewer,
+    items: { skuId: string; qty: number }[],
+    pointsToUse: number | undefined,
+    options: PlaceOrderOptions = {},
+  ) {
+    const [lines, benefits, rules, balance] = await Promise.all([
+      deps.catalog.resolveForOrder(viewer, items),
+      deps.membership.benefitsFor(viewer.tier),
+      deps.membership.pricingRules(),
+      deps.points.balance(viewer.id),
+    ]);
+    const qtyBySku = new Map(items.map((item) => [item.skuId, item.qty]));
+    const breakdown = priceOrder({
+      lines: lines.map((line) => {
+        const override = options.priceOverrides?.[line.skuId];
+        return {
+          sku: {
+            skuId: line.skuId,
+            price: line.price,
+            ...(line.memberPrices ? { memberPrices: line.memberPrices } : {}),
+            ...(line.pointsPrice ? { pointsPrice: line.pointsPrice } : {}),
+            ...(override ? { campaignPrice: override.unitPrice } : {}),
+          },
+          qty: qtyBySku.get(line.skuId)!,
+        };
+      }),
+      benefits,
+      rules,
+      pointsToUse: pointsToUse ?? 0,
+      pointsBalance: balance,
+    });
+    if (breakdown.pointsCost > balance) {
+      throw new AppError(
+        'conflict',
+        'insufficient_points',
+        `积分不足：需要 ${breakdown.pointsCost} 积分，当前 ${balance} 积分`,
+      );
+    }
+    const orderLines: OrderLine[] = breakdown.lines.map((priced, index) => {
+      const line = lines[index]!;
+      return {
+        skuId: line.skuId,
+        productId: line.productId,
+        title: line.title,
+        specsText: line.specsText,
+        image: line.image,
+        qty: priced.qty,
+        listPrice: priced.listPrice,
+        unitPrice: priced.unitPrice,
+        priceSource: options.priceOverrides?.[line.skuId]?.priceSource ?? priced.priceSource,
+        lineTotal: priced.lineTotal,
+        pointsCost: priced.pointsCost,
+        limitPerMember: line.limitPerMember,
+      };
+    });
+    const amounts = {
+      listTotal: breakdown.listTotal,
+      itemsTotal: breakdown.itemsTotal,
+      memberSaving: breakdown.memberSaving,
+      shippingFee: breakdown.shippingFee,
+      freeShippingThreshold: breakdown.freeShippingThreshold,
+      pointsCost: breakdown.pointsCost,
+      pointsUsed: breakdown.pointsUsed,
+      pointsDeduction: breakdown.pointsDeduction,
+      payable: breakdown.payable,
+      pointsEarned: breakdown.pointsEarned,
+    };
+    return { orderLines, amounts, balance, maxPointsUsable: breakdown.maxPointsUsable, lines };
+  }
+
+  /** Gives back every hold that applies, each by its own proof (a kind that took nothing does nothing). */
+  async function giveBackAll(order: OrderDoc, reason: 'failed' | 'cancelled' | 'refunded') {
+    for (const hold of holds) if (hold.appliesTo(order)) await hold.giveBack(order, reason);
+  }
+
+  /** `creating → failed` with the `failed` event, whose delivery (the `holds` subscriber) gives back. */
+  async function failCreation(order: OrderDoc, failure: { type: string; code: string; message: string }, now: Date) {
+    const failed = await Order.updateOne(
+      { _id: order._id, status: 'creating' },
+      mergeUpdates({ $set: { status: 'failed', failure } }, eventUpdate('failed', now)),
+    );
+    if (failed.modifiedCount === 1) await events.deliver(order._id);
+  }
+
+  function replayFailure(order: OrderDoc): never {
+    const failure = order.failure ?? { type: 'conflict', code: 'order_failed', message: '下单失败，请重试' };
+    throw new AppError(failure.type as AppError['type'], failure.code, failure.message);
+  }
+
+  /** Waits for a concurrent request with the same Idempotency-Key to finish, then answers as it did. */
+  async function settledOrder(existing: OrderDoc, hash: string): Promise<OrderDoc> {
+    if (existing.requestHash !== hash) {
+      throw new AppError('unprocessable', 'idempotency_key_reused', '同一个 Idempotency-Key 已用于不同的下单内容');
+    }
+    let order = existing;
+    for (let waited = 0; order.status === 'creating' && waited < 15_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order = (await Order.findById(order._id).lean<OrderDoc>())!;
+    }
+    if (order.status === 'creating') throw new AppError('conflict', 'order_in_progress', '订单正在创建中，请稍后查看');
+    if (order.status === 'failed') replayFailure(order);
+    return order;
+  }
+
+  /**
+   * Public order numbers carry the Shanghai day and random digits, so they do not reveal how many
+   * orders the shop takes; the unique index turns a rare collision into a retry.
+   */
+  function newOrderNo(now: Date): string {
+    const stamp = shopDay(now).replace(/-/g, '').slice(2);
+    return `${stamp}${String(randomInt(0, 10 ** 10)).padStart(10, '0')}`;
+  }
+
+  async function insertIntent(fields: Record<string, unknown>, now: Date) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const created = await Order.create({ orderNo: newOrderNo(now), ...fields });
+        return created.toObject() as unknown as OrderDoc;
+      } catch (error) {
+        // A duplicate order number (rare) is retried; a duplicate idempotency key is the caller's.
+        if (!(isDuplicateKey(error) && /orderNo/.test(String((error as Error).message)) && attempt < 5)) throw error;
+      }
+    }
+  }
+
+  return {
+    giveBackAll,
+
+    async preview(
+      viewer: Viewer,
+      input: { items: { skuId: string; qty: number }[]; addressId?: string; pointsToUse?: number },
+      options: PlaceOrderOptions = {},
+    ): Promise<OrderPreview> {
+      assertDistinct(input.items);
+      if (input.addressId) await deps.addresses.getForOrder(viewer.id, input.addressId);
+      const priced = await price(viewer, input.items, input.pointsToUse, options);
+      const a = priced.amounts;
+      const breakdown: OrderPreview['breakdown'] = [{ label: '商品原价', amount: a.listTotal, kind: 'items' }];
+      if (a.memberSaving > 0) {
+        const campaign = priced.orderLines.some((line) => options.priceOverrides?.[line.skuId]);
+        breakdown.push({ label: campaign ? '拼团优惠' : '会员优惠', amount: -a.memberSaving, kind: 'discount' });
+      }
+      breakdown.push({
+        label:
+          a.shippingFee === 0
+            ? '运费（包邮）'
+            : `运费（满 ${formatFen(a.freeShippingThreshold, { compact: true })} 包邮）`,
+        amount: a.shippingFee,
+        kind: 'shipping',
+      });
+      if (a.pointsDeduction > 0)
+        breakdown.push({ label: `积分抵扣（${a.pointsUsed} 积分）`, amount: -a.pointsDeduction, kind: 'points' });
+      if (a.pointsCost > 0) breakdown.push({ label: `兑换所需积分 ${a.pointsCost}`, amount: 0, kind: 'points' });
+      breakdown.push({ label: '实付款', amount: a.payable, kind: 'payable' });
+      if (a.pointsEarned > 0) breakdown.push({ label: `完成后可得 ${a.pointsEarned} 积分`, amount: 0, kind: 'earn' });
+      return {
+        items: priced.orderLines.map(({ limitPerMember: _limit, ...line }) => line),
+        amounts: a,
+        tier: viewer.tier,
+        pointsBalance: priced.balance,
+        maxPointsUsable: priced.maxPointsUsable,
+        breakdown,
+      };
+    },
+
+    async create(
+      viewer: Viewer,
+      input: CreateOrderRequest,
+      idempotencyKey: string,
+      options: PlaceOrderOptions = {},
+      now = new Date(),
+    ): Promise<OrderView> {
+      const hash = requestHash({ input, context: options.context ?? {} });
+      const previous = await Order.findOne({ member: viewer.id, idempotencyKey }).lean<OrderDoc>();
+      if (previous) return toOrderView(await settledOrder(previous, hash));
+
+      assertDistinct(input.items);
+      if (deps.maxOpenUnpaidOrders && (await queries.openUnpaidCount(viewer.id)) >= deps.maxOpenUnpaidOrders) {
+        throw new AppError(
+          'conflict',
+          'too_many_unpaid_orders',
+          `您有 ${deps.maxOpenUnpaidOrders} 笔待付款订单，请先支付或取消后再下单`,
+        );
+      }
+      const address = await deps.addresses.getForOrder(viewer.id, input.addressId);
+      const priced = await price(viewer, input.items, input.pointsToUse, options);
+      const [fromType, fromId] = input.from ? input.from.split(':') : [];
+
+      // Step 1: the intent. From here on, a crash is repaired by the recovery job.
+      let order: OrderDoc;
+      try {
+        order = await insertIntent(
+          {
+            member: viewer.id,
+            idempotencyKey,
+            requestHash: hash,
+            status: 'creating',
+            items: priced.orderLines,
+            amounts: priced.amounts,
+            tier: viewer.tier,
+            address,
+            remark: input.remark ?? '',
+            couponId: input.couponId ?? null,
+            gates: options.gates ?? [],
+            context: options.context ?? {},
+            attribution: fromType && fromId ? { type: fromType, id: fromId, at: now } : null,
+          },
+          now,
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        const racing = await Order.findOne({ member: viewer.id, idempotencyKey }).lean<OrderDoc>();
+        if (!racing) throw error;
+        return toOrderView(await settledOrder(racing, hash));
+      }
+      checkpoint('after:intent');
+
+      // Step 2: every hold that applies, each recorded on the order as soon as it is taken.
+      for (const hold of holds) {
+        if (!hold.appliesTo(order)) continue;
+        try {
+          await hold.take(order);
+        } catch (error) {
+          if (error instanceof SimulatedCrash) throw error;
+          const refusal =
+            error instanceof AppError ? error : new AppError('conflict', 'order_failed', '下单失败，请重试');
+          await failCreation(order, { type: refusal.type, code: refusal.code, message: refusal.message }, now);
+          throw refusal;
+        }
+        checkpoint(`after:take:${hold.kind}`);
+        await Order.updateOne({ _id: order._id }, { $addToSet: { holdsTaken: hold.kind } });
+        checkpoint(`after:record:${hold.kind}`);
+      }
+
+      // Step 3: the order becomes real (the durable step), with its events.
+      const nothingToPay = order.amounts.payable === 0;
+      const payMinutes = options.payMinutes ?? deps.payMinutes;
+      const placed = await Order.findOneAndUpdate(
+        { _id: order._id, status: 'creating' },
+        nothingToPay
+          ? mergeUpdates(
+              { $set: { status: 'paid', 'payment.paidAt': now, 'payment.paidAmount': 0 } },
+              eventsUpdate(['created', 'paid'], now),
+            )
+          : mergeUpdates(
+              { $set: { status: 'pending_payment', expiresAt: new Date(now.getTime() + payMinutes * 60_000) } },
+              eventUpdate('created', now),
+            ),
+        { new: true },
+      ).lean<OrderDoc>();
+      if (!placed) return toOrderView(await settledOrder((await Order.findById(order._id).lean<OrderDoc>())!, hash));
+      checkpoint('after:settle');
+      await events.deliver(placed._id);
+      if (input.fromCart && deps.cart) {
+        await deps.cart
+          .removeItems(
+            viewer.id,
+            order.items.map((line) => line.skuId),
+          )
+          .catch(() => {});
+      }
+      return toOrderView((await Order.findById(placed._id).lean<OrderDoc>()) ?? placed);
+    },
+
+    /** Orders left in `creating` by a crash: fail them; the `failed` event gives back what they hold. */
+    async recoverInterrupted(now: Date, olderThanMs = 120_000): Promise<number> {
+      const stuck = await Order.find({
+        status: 'creating',
+        createdAt: trustedOperators({ $lte: new Date(now.getTime() - olderThanMs) }),
+      })
+        .limit(100)
+        .lean<OrderDoc[]>();
+      for (const order of stuck) {
+        await failCreation(
+          order,
+          { type: 'conflict', code: 'order_interrupted', message: '下单被中断，请重新下单' },
+          now,
+        );
+      }
+      return stuck.length;
+    },
+  };
+}
+
+function assertDistinct(items: { skuId: string }[]) {
+  if (new Set(items.map((item) => item.skuId)).size !== items.length) {
+    throw new AppError('bad_request', 'duplicate_items', '同一商品规格请合并为一行');
+  }
+}
