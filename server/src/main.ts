@@ -15,6 +15,7 @@ import { startEngine } from './db/engine';
 import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
 import { startScheduler } from './jobs/scheduler';
+import { couponJobs } from './modules/coupons/coupons.jobs';
 import { livestreamJobs } from './modules/livestream/livestream.jobs';
 import { noticesJobs } from './modules/notices/notices.jobs';
 import { orderJobs } from './modules/orders/orders.jobs';
@@ -56,6 +57,7 @@ async function main() {
           ...orderJobs(services.orders, services.payments),
           ...noticesJobs(services.notices),
           ...livestreamJobs(services.livestream),
+          ...couponJobs(services.coupons),
         ],
         log,
       )
