@@ -15,7 +15,7 @@ describe('admin login', () => {
     expect(stored?.passwordHash).not.toContain('a very good password');
   });
 
-  it('locks an account after five wrong passwords, even for the right one, and says when to retry', async () => {
+  it('locks a username at one address after five wrong passwords, even for the right one, and says when to retry', async () => {
     await mall.services.admins.upsertAdmin('locky', 'the right password', 'support');
     for (let i = 0; i < 5; i++) {
       const wrong = await mall.api('POST', '/api/admin/auth/login', {

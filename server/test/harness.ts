@@ -55,7 +55,10 @@ async function connectOnce(): Promise<void> {
   return connected;
 }
 
-export async function startTestMall(env: Record<string, string> = {}): Promise<TestMall> {
+export async function startTestMall(
+  env: Record<string, string> = {},
+  options: { log?: import('../src/http/logger').Logger } = {},
+): Promise<TestMall> {
   await connectOnce();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -74,7 +77,7 @@ export async function startTestMall(env: Record<string, string> = {}): Promise<T
     config,
     jwtSecret: config.JWT_SECRET!,
     engine: inject('engineKind') as EngineKind,
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     payment: { mode: 'sandbox' as const, keys: sandboxKeys },
     runtime,
   };

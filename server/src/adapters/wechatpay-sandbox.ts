@@ -89,7 +89,15 @@ export interface WechatPaySandbox {
   settled(): Promise<void>;
 }
 
-export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: string } = {}): WechatPaySandbox {
+export const SANDBOX_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface WechatPaySandboxOptions {
+  prefix?: string;
+  /** Throws (401/403) unless the confirm request comes from the member who pays as `payerOpenid`. */
+  authorizePayer?: (ctx: Context, payerOpenid: string) => Promise<void>;
+}
+
+export function createWechatPaySandbox(keys: SandboxKeys, options: WechatPaySandboxOptions = {}): WechatPaySandbox {
   const prefix = options.prefix ?? '';
   const merchantPublic: KeyObject = createPublicKey(keys.merchantPublicKeyPem);
   const platformPrivate: KeyObject = createPrivateKey(keys.platformPrivateKeyPem);
@@ -170,9 +178,19 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     return true;
   }
 
-  async function readBody(ctx: Context): Promise<string> {
+  /** Reads at most 1 MB (WeChat Pay's own requests are a few KB); null when the body is larger. */
+  async function readBody(ctx: Context): Promise<string | null> {
+    if (Number(ctx.get('Content-Length') || 0) > SANDBOX_BODY_LIMIT_BYTES) return null;
     const chunks: Buffer[] = [];
-    for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of ctx.req) {
+      size += (chunk as Buffer).length;
+      if (size > SANDBOX_BODY_LIMIT_BYTES) {
+        ctx.req.resume();
+        return null;
+      }
+      chunks.push(chunk as Buffer);
+    }
     return Buffer.concat(chunks).toString('utf8');
   }
 
@@ -192,18 +210,29 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
     if (confirm && ctx.method === 'POST') {
       const outTradeNo = byPrepay.get(confirm[1]!);
       if (!outTradeNo) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '预支付交易不存在' });
+      // Like WeChat's sheet, which only the payer's own WeChat can open: the payer must be signed in.
+      await options.authorizePayer?.(ctx, trades.get(outTradeNo)!.openid);
       const result = await sandbox.confirmPayment(confirm[1]!);
       reply(ctx, 200, { out_trade_no: result.outTradeNo, notify_status: result.notifyStatus });
       return true;
     }
     if (!route.startsWith('/v3/')) return false;
     const body = ctx.method === 'GET' ? '' : await readBody(ctx);
+    if (body === null) {
+      ctx.set('Connection', 'close');
+      return reply(ctx, 413, { code: 'PARAM_ERROR', message: '请求体过大（上限 1 MB）' });
+    }
     if (!authorized(ctx, body, pathWithQuery)) {
       reply(ctx, 401, { code: 'SIGN_ERROR', message: '签名错误' });
       return true;
     }
     // biome-ignore lint/suspicious/noExplicitAny: the sandbox reads loosely typed merchant JSON, as the real API does
-    const payload = body ? (JSON.parse(body) as Record<string, any>) : {};
+    let payload: Record<string, any> = {};
+    try {
+      payload = body ? JSON.parse(body) : {};
+    } catch {
+      return reply(ctx, 400, { code: 'PARAM_ERROR', message: '请求体不是合法的 JSON' });
+    }
     if (route === '/v3/pay/transactions/jsapi' && ctx.method === 'POST') {
       const existing = trades.get(payload.out_trade_no);
       if (existing) {
@@ -216,7 +245,8 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: { prefix?: st
       if (payload.appid !== keys.appid || !Number.isInteger(payload.amount?.total) || payload.amount.total < 1) {
         return reply(ctx, 400, { code: 'PARAM_ERROR', message: '参数错误' });
       }
-      const prepayId = `wx${Date.now()}${String(++counter).padStart(6, '0')}`;
+      // Unguessable, like WeChat's: knowing one prepay id tells nothing about the next.
+      const prepayId = `wx${randomBytes(16).toString('hex')}`;
       trades.set(payload.out_trade_no, {
         outTradeNo: payload.out_trade_no,
         prepayId,

@@ -1,4 +1,6 @@
+import { hasControlCharacters } from '@siyu/shared';
 import mongoose from 'mongoose';
+import { AppError } from '../http/errors';
 
 // Operator objects in filters ({ $ne: null } where a value was expected) are neutralised, and
 // unknown filter paths are dropped, so request data can never change the shape of a query.
@@ -39,7 +41,14 @@ export async function databaseIsReachable(timeoutMs = 1000): Promise<boolean> {
  */
 export const trustedOperators = <T extends object>(operators: T): T => mongoose.trusted(operators) as T;
 
-/** A case-insensitive "contains" pattern for search boxes: the text is matched literally, never as a regex. */
+/**
+ * A case-insensitive "contains" pattern for search boxes: the text is matched literally, never as a regex.
+ * Search text with control characters (a NUL, which BSON refuses inside a regex, and the rest of C0/C1)
+ * is a 400, never a 500: nobody types them into a search box.
+ */
 export function containsPattern(text: string): RegExp {
+  if (hasControlCharacters(text)) {
+    throw new AppError('bad_request', 'invalid_search_text', '搜索内容含有无效字符', { field: 'q' });
+  }
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 }

@@ -58,34 +58,59 @@ export function requestContext(rootLog: Logger) {
     ctx.state.log = rootLog.child({ requestId });
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
+    // The line is written once the response has left (or the client went away), with the status that was
+    // actually sent: an error mapped by an outer errorHandler sets the status only after `next` returns here.
+    let logged = false;
+    const logLine = () => {
+      if (logged) return;
+      logged = true;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       ctx.state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          ...(ctx.res.writableFinished ? {} : { aborted: true }),
+        },
         'request',
       );
-    }
+    };
+    ctx.res.once('finish', logLine);
+    ctx.res.once('close', logLine);
+    await next();
   };
 }
 
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+/** Sets the security headers on every answer, errors included (they are set again after a thrown error). */
 export function securityHeaders() {
-  return async (ctx: Context, next: Next) => {
-    await next();
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-    ctx.set('X-Frame-Options', 'DENY');
+  const apply = (ctx: Context) => {
+    ctx.set(SECURITY_HEADERS);
+    // The storefront keeps no inline script (its root-font-size script is a file) and Taro's H5 components bring
+    // their icon fonts as data: URLs, hence font-src data:.
     if (!ctx.response.get('Content-Security-Policy')) {
       ctx.set(
         'Content-Security-Policy',
         ctx.path.startsWith('/api/') && !ctx.path.startsWith('/api/docs')
           ? "default-src 'none'; frame-ancestors 'none'"
-          : "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+          : "default-src 'self'; img-src 'self' data: blob: https:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
       );
     }
     ctx.remove('X-Powered-By');
+  };
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } finally {
+      apply(ctx);
+    }
   };
 }
 

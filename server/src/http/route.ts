@@ -15,6 +15,8 @@ export type RouteAuth = 'public' | 'member' | 'optional-member' | { admin: reado
 export interface AuthenticatedMember {
   id: string;
   tier: import('@siyu/shared').TierCode;
+  /** The login the access token belongs to (absent on tokens issued before sessions were named). */
+  sessionId?: string;
 }
 export interface AuthenticatedAdmin {
   id: string;

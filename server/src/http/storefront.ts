@@ -30,7 +30,11 @@ export function storefront(rootDir: string) {
 
 const require = createRequire(import.meta.url);
 
-export function apiDocs(openApi: () => unknown) {
+/**
+ * The interactive docs and the OpenAPI document. Off in production (`enabled: false`): the map of every
+ * admin route is for developers, not for whoever probes the public site; they answer 404 there.
+ */
+export function apiDocs(openApi: () => unknown, options: { enabled: boolean } = { enabled: true }) {
   const uiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   const page = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Siyu Mall API</title>
@@ -40,7 +44,7 @@ export function apiDocs(openApi: () => unknown) {
 <script src="/api/docs/init.js"></script></body></html>`;
   const init = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs', deepLinking: true, persistAuthorization: true });`;
   return async (ctx: Context, next: Next) => {
-    if (ctx.method !== 'GET') return next();
+    if (ctx.method !== 'GET' || !options.enabled) return next();
     if (ctx.path === '/api/openapi.json') {
       ctx.body = openApi();
     } else if (ctx.path === '/api/docs' || ctx.path === '/api/docs/') {

@@ -10,6 +10,8 @@ export function housekeepingJobs(services: Services): Job[] {
       run: async (now) => ({
         rateWindows: await removeExpiredRateWindows(now),
         refreshTokens: await services.identity.removeExpiredRefreshTokens(now),
+        uploadsUnused: await services.uploads.removeUnused(now),
+        adminThrottles: await services.admins.unlockExpired(now),
         // Product sales counts follow their SKUs' `sold`; this repairs any step a crash cut short.
         productSalesRecounted: await services.catalog.recountSales(),
       }),

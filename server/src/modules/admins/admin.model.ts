@@ -39,3 +39,25 @@ const adminAuditSchema = new Schema(
 );
 adminAuditSchema.index({ 'target.type': 1, 'target.id': 1, createdAt: -1 });
 export const AdminAudit = model('AdminAudit', adminAuditSchema);
+
+/**
+ * Failed admin logins per (username, client IP): the lock is theirs alone, so nobody can lock an admin
+ * out from another address, and unknown usernames are counted the same way as real ones.
+ */
+const adminLoginThrottleSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // sha256(username \0 ip), hex
+    failures: { type: Number, default: 0 },
+    lockedUntil: { type: Date, default: null },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'admin_login_throttles', versionKey: false },
+);
+adminLoginThrottleSchema.index({ expiresAt: 1 });
+export interface AdminLoginThrottleDoc {
+  _id: string;
+  failures: number;
+  lockedUntil: Date | null;
+  expiresAt: Date;
+}
+export const AdminLoginThrottle = model<AdminLoginThrottleDoc>('AdminLoginThrottle', adminLoginThrottleSchema);

@@ -13,7 +13,8 @@ export function adminsRoutes(admins: AdminsService, limits: LoginLimits) {
     defineRoute({
       method: 'post',
       path: '/auth/login',
-      summary: '管理员登录（用户名 + 密码）；连续 5 次失败锁定 15 分钟',
+      summary:
+        '管理员登录（用户名 + 密码）；同一用户名在同一 IP 连续失败 5 次起须等待（30 秒起逐次加倍，最长 15 分钟），其他 IP 不受影响',
       tags: ['admin: accounts'],
       auth: 'public',
       body: AdminLoginRequestSchema,
@@ -21,8 +22,9 @@ export function adminsRoutes(admins: AdminsService, limits: LoginLimits) {
       errors: { 401: '用户名或密码错误', 429: '过于频繁或已锁定' },
       handler: async ({ body, caller }) => {
         await consumeRateLimit('admin-login-ip', caller.ip, limits.perIpPerMinute, 60);
-        await consumeRateLimit('admin-login-user', body.username, limits.perIdentityPerMinute, 60);
-        return admins.login(body.username, body.password);
+        // Per username AND address: a per-username limit would let anyone lock the owner out.
+        await consumeRateLimit('admin-login-user-ip', `${body.username}|${caller.ip}`, limits.perIdentityPerMinute, 60);
+        return admins.login(body.username, body.password, caller.ip);
       },
     }),
     defineRoute({

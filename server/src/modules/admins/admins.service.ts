@@ -1,12 +1,39 @@
+import { createHash } from 'node:crypto';
 import type { AdminRole } from '@siyu/shared';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import type { TokenSigner } from '../identity/tokens';
-import { Admin, AdminAudit, type AdminDoc } from './admin.model';
+import { Admin, AdminAudit, type AdminDoc, AdminLoginThrottle, type AdminLoginThrottleDoc } from './admin.model';
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 
-const MAX_FAILED_LOGINS = 5;
-const LOCKOUT_MS = 15 * 60 * 1000;
+/** Failures from one (username, IP) allowed before the first lock. */
+const FREE_FAILURES = 4;
+/** The first lock lasts 30 s and doubles with every further failure, up to 15 minutes. */
+const FIRST_LOCK_MS = 30_000;
+const MAX_LOCK_MS = 15 * 60 * 1000;
+/** A (username, IP) without failures for a day starts clean. */
+const THROTTLE_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+export function lockMsAfter(failures: number): number {
+  if (failures <= FREE_FAILURES) return 0;
+  return Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** Math.min(failures - FREE_FAILURES - 1, 10));
+}
+
+const throttleKey = (username: string, ip: string) =>
+  createHash('sha256').update(`${username.toLowerCase()}\u0000${ip}`).digest('hex');
+
+function lockedError(until: Date, now: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil((until.getTime() - now) / 1000));
+  return new AppError(
+    'rate_limited',
+    'admin_locked',
+    retryAfter >= 60
+      ? `登录失败次数过多，请 ${Math.ceil(retryAfter / 60)} 分钟后再试`
+      : `登录失败次数过多，请 ${retryAfter} 秒后再试`,
+    { retryAfterSeconds: retryAfter },
+    { 'Retry-After': String(retryAfter) },
+  );
+}
 
 export function toAdminView(admin: Pick<AdminDoc, '_id' | 'username' | 'role'>) {
   return { id: admin._id.toString(), username: admin.username, role: admin.role };
@@ -14,39 +41,36 @@ export function toAdminView(admin: Pick<AdminDoc, '_id' | 'username' | 'role'>) 
 
 export function createAdminsService(options: { signer: TokenSigner }) {
   return {
-    async login(username: string, password: string) {
+    /**
+     * Checks a password. Failures are counted per (username, client IP), never per account: after four,
+     * that pair waits 30 s, then 1, 2, 4 … up to 15 minutes per further failure, while the right password
+     * from any other address still works. Unknown usernames are counted and answered exactly like real
+     * ones (and the password is hashed against a decoy), so neither the 401 nor the 429 says who exists.
+     */
+    async login(username: string, password: string, ip = 'unknown') {
+      const key = throttleKey(username, ip);
+      const now = Date.now();
+      const throttle = await AdminLoginThrottle.findById(key).lean<AdminLoginThrottleDoc>();
+      if (throttle?.lockedUntil && throttle.lockedUntil.getTime() > now) throw lockedError(throttle.lockedUntil, now);
       const admin = await Admin.findOne({ username, active: true }).lean<AdminDoc>();
       const matches = await verifyPassword(password, admin?.passwordHash ?? DECOY_HASH);
-      const locked = admin?.lockedUntil && admin.lockedUntil.getTime() > Date.now();
-      if (admin && locked) {
-        const retryAfter = Math.ceil((admin.lockedUntil!.getTime() - Date.now()) / 1000);
-        throw new AppError(
-          'rate_limited',
-          'admin_locked',
-          `登录失败次数过多，请 ${Math.ceil(retryAfter / 60)} 分钟后再试`,
-          undefined,
-          {
-            'Retry-After': String(retryAfter),
-          },
-        );
-      }
       if (!admin || !matches) {
-        if (admin) {
-          // Count the failure atomically; the fifth failure in a row locks the account for 15 minutes.
-          const after = await Admin.findOneAndUpdate(
-            { _id: admin._id },
-            { $inc: { failedLogins: 1 } },
-            { new: true, lean: true },
-          );
-          if ((after?.failedLogins ?? 0) >= MAX_FAILED_LOGINS) {
-            await Admin.updateOne(
-              { _id: admin._id },
-              { $set: { lockedUntil: new Date(Date.now() + LOCKOUT_MS), failedLogins: 0 } },
-            );
-          }
+        // One atomic count per failure; the lock grows with the count (a racing pair of failures both count).
+        const counted = await AdminLoginThrottle.findOneAndUpdate(
+          { _id: key },
+          { $inc: { failures: 1 }, $set: { expiresAt: new Date(now + THROTTLE_MEMORY_MS) } },
+          { upsert: true, new: true, lean: true },
+        ).catch((error: unknown) => {
+          if (isDuplicateKey(error)) return AdminLoginThrottle.findById(key).lean<AdminLoginThrottleDoc>();
+          throw error;
+        });
+        const lockMs = lockMsAfter(counted?.failures ?? 1);
+        if (lockMs > 0) {
+          await AdminLoginThrottle.updateOne({ _id: key }, { $set: { lockedUntil: new Date(now + lockMs) } });
         }
         throw new AppError('unauthenticated', 'invalid_credentials', '用户名或密码错误');
       }
+      if (throttle) await AdminLoginThrottle.deleteOne({ _id: key });
       await Admin.updateOne(
         { _id: admin._id },
         { $set: { failedLogins: 0, lockedUntil: null, lastLoginAt: new Date() } },
@@ -108,8 +132,10 @@ export function createAdminsService(options: { signer: TokenSigner }) {
       }));
     },
 
-    async unlockExpired(now = new Date()) {
+    /** Forgets (username, IP) failure counts a day old; answers how many. */
+    async unlockExpired(now = new Date()): Promise<number> {
       await Admin.updateMany({ lockedUntil: trustedOperators({ $lt: now }) }, { $set: { lockedUntil: null } });
+      return (await AdminLoginThrottle.deleteMany({ expiresAt: trustedOperators({ $lt: now }) })).deletedCount;
     },
   };
 }

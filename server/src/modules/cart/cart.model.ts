@@ -14,6 +14,12 @@ const cartSchema = new Schema(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     items: { type: Map, of: cartItemSchema, default: {} },
+    /**
+     * How many lines `items` holds, moved by the same update that adds or removes a line, so the
+     * 50-line cap is a guard in the filter (`lineCount < 50`), not a read-then-write. Carts saved before
+     * it existed get it counted once on their next write.
+     */
+    lineCount: { type: Number },
   },
   { timestamps: true, collection: 'carts' },
 );
@@ -21,6 +27,7 @@ const cartSchema = new Schema(
 export interface CartDoc {
   _id: Types.ObjectId;
   items: Record<string, { qty: number; addedAt: Date }>;
+  lineCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -14,9 +14,15 @@ import {
   unitPriceFor,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
+import { trustedOperators } from '../../db/connection';
 import { AppError, conflict, isDuplicateKey, notFound } from '../../http/errors';
 import { type CatalogService, type CatalogViewer, pricingSkuOf } from '../catalog/catalog.service';
 import { Cart, type CartDoc } from './cart.model';
+
+/** The ceiling of every money field the API answers (FenSchema): ¥10,000,000. */
+export const CART_MAX_TOTAL_FEN = 1_000_000_000;
+
+const cartFull = () => new AppError('conflict', 'cart_full', `购物车最多放 ${CART_MAX_LINES} 种商品，请先结算或清理`);
 
 /** SKU ids become field names (`items.<skuId>`): only 24 hex digits ever get there. */
 function assertSkuId(skuId: string): void {
@@ -26,15 +32,62 @@ function assertSkuId(skuId: string): void {
 export function createCartService(deps: { catalog: CatalogService }) {
   const { catalog } = deps;
 
-  async function write(memberId: string, update: Record<string, unknown>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /** Counts the lines of a cart saved before `lineCount` existed, once. */
+  async function ensureLineCount(cartId: Types.ObjectId): Promise<void> {
+    const cart = await Cart.findById(cartId, { items: 1, lineCount: 1 }).lean<CartDoc>();
+    if (!cart || typeof cart.lineCount === 'number') return;
+    await Cart.updateOne(
+      { _id: cartId, lineCount: trustedOperators({ $exists: false }) },
+      { $set: { lineCount: Object.keys(cart.items ?? {}).length } },
+    );
+  }
+
+  /**
+   * Sets a line. A line already there changes in place; a new line is added only by an update whose
+   * filter says "this line is absent and the cart has fewer than 50 lines", which also counts it, so
+   * 80 concurrent adds leave exactly 50 lines. The same update creates the cart (upsert); when it finds
+   * the cart but not the guard, the insert collides on _id and we look again at why.
+   */
+  async function putLine(memberId: string, skuId: string, qty: number): Promise<void> {
+    const cartId = new Types.ObjectId(memberId);
+    const field = `items.${skuId}`;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const changed = await Cart.updateOne(
+        { _id: cartId, [field]: trustedOperators({ $exists: true }) },
+        { $set: { [`${field}.qty`]: qty } },
+      );
+      if (changed.matchedCount) return;
+      await ensureLineCount(cartId);
       try {
-        await Cart.updateOne({ _id: new Types.ObjectId(memberId) }, update, { upsert: true });
+        await Cart.updateOne(
+          {
+            _id: cartId,
+            [field]: trustedOperators({ $exists: false }),
+            lineCount: trustedOperators({ $lt: CART_MAX_LINES }),
+          },
+          { $set: { [field]: { qty, addedAt: new Date() } }, $inc: { lineCount: 1 } },
+          { upsert: true },
+        );
         return;
       } catch (error) {
-        // Two first writes to a new cart race on its _id: the loser retries against the winner's cart.
-        if (!isDuplicateKey(error) || attempt > 1) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
+      const cart = await Cart.findById(cartId, { items: 1, lineCount: 1 }).lean<CartDoc>();
+      if (cart?.items?.[skuId]) continue; // a racing request added this very line: change it in place
+      if (typeof cart?.lineCount === 'number' && cart.lineCount >= CART_MAX_LINES) throw cartFull();
+    }
+    throw new AppError('conflict', 'cart_busy', '购物车正忙，请稍后重试');
+  }
+
+  /** Removes lines one conditional update each, so the count follows exactly what was removed. */
+  async function removeLines(memberId: string, skuIds: readonly string[]): Promise<void> {
+    const cartId = new Types.ObjectId(memberId);
+    await ensureLineCount(cartId);
+    for (const skuId of new Set(skuIds)) {
+      await Cart.updateOne(
+        { _id: cartId, [`items.${skuId}`]: trustedOperators({ $exists: true }) },
+        { $unset: { [`items.${skuId}`]: 1 }, $inc: { lineCount: -1 } },
+      );
     }
   }
 
@@ -51,6 +104,7 @@ export function createCartService(deps: { catalog: CatalogService }) {
       catalog.benefitsFor(member.tier),
     ]);
     const orderable: { sku: PricingSku; qty: number }[] = [];
+    let orderableList = 0;
     const items = entries.map(([skuId, item]): StoreCartLine => {
       const context = contexts.get(skuId);
       if (!context) {
@@ -75,9 +129,21 @@ export function createCartService(deps: { catalog: CatalogService }) {
       const price = unitPriceFor(pricing, benefits).unitPrice;
       // A tier product the member has dropped below is locked in their own cart, teaser or not.
       const locked = state === 'locked' || state === 'hidden';
+      // A line that would take the cart past the ceiling of an answerable amount (saved before that was
+      // refused) cannot be ordered as it is: it is shown as short instead of breaking the whole cart.
+      const overCeiling = orderableList + sku.price * item.qty > CART_MAX_TOTAL_FEN;
       const status: StoreCartLine['status'] =
-        state === 'unavailable' ? 'unavailable' : locked ? 'locked' : sku.stock < item.qty ? 'short' : 'ok';
-      if (status === 'ok') orderable.push({ sku: pricing, qty: item.qty });
+        state === 'unavailable'
+          ? 'unavailable'
+          : locked
+            ? 'locked'
+            : sku.stock < item.qty || overCeiling
+              ? 'short'
+              : 'ok';
+      if (status === 'ok') {
+        orderable.push({ sku: pricing, qty: item.qty });
+        orderableList += sku.price * item.qty;
+      }
       return {
         skuId,
         productId: product?._id.toString() ?? null,
@@ -88,7 +154,7 @@ export function createCartService(deps: { catalog: CatalogService }) {
         status,
         price,
         listPrice: sku.price,
-        lineTotal: price * item.qty,
+        lineTotal: Math.min(price * item.qty, CART_MAX_TOTAL_FEN),
         stock: Math.max(0, sku.stock),
         pointsPrice: sku.pointsPrice ?? null,
         unlockTier: locked ? ((product?.minTier as TierCode | null) ?? null) : null,
@@ -121,7 +187,7 @@ export function createCartService(deps: { catalog: CatalogService }) {
     async setQty(member: CatalogViewer, skuId: string, qty: number): Promise<StoreCart> {
       assertSkuId(skuId);
       if (qty === 0) {
-        await Cart.updateOne({ _id: new Types.ObjectId(member.id) }, { $unset: { [`items.${skuId}`]: 1 } });
+        await removeLines(member.id, [skuId]);
         return view(member);
       }
       const { sku } = await catalog.purchasableSku(member, skuId);
@@ -134,11 +200,18 @@ export function createCartService(deps: { catalog: CatalogService }) {
         });
       }
       const cart = await Cart.findById(new Types.ObjectId(member.id), { items: 1 }).lean<CartDoc>();
-      const current = cart?.items?.[skuId];
-      if (!current && Object.keys(cart?.items ?? {}).length >= CART_MAX_LINES) {
-        throw new AppError('conflict', 'cart_full', `购物车最多放 ${CART_MAX_LINES} 种商品，请先结算或清理`);
+      if (!cart?.items?.[skuId] && Object.keys(cart?.items ?? {}).length >= CART_MAX_LINES) throw cartFull();
+      // Refused before anything is written: a cart whose totals no answer can carry is never saved.
+      const before = await view(member);
+      const others = before.items
+        .filter((line) => line.skuId !== skuId)
+        .reduce((sum, line) => sum + line.listPrice * line.qty, 0);
+      if (sku.price * qty > CART_MAX_TOTAL_FEN || others + sku.price * qty > CART_MAX_TOTAL_FEN) {
+        throw conflict('cart_total_too_large', '购物车金额超出上限（¥10,000,000），请分开下单', {
+          maxTotal: CART_MAX_TOTAL_FEN,
+        });
       }
-      await write(member.id, { $set: { [`items.${skuId}`]: { qty, addedAt: current?.addedAt ?? new Date() } } });
+      await putLine(member.id, skuId, qty);
       return view(member);
     },
 
@@ -146,15 +219,12 @@ export function createCartService(deps: { catalog: CatalogService }) {
     async removeItems(memberId: string, skuIds: readonly string[]): Promise<void> {
       skuIds.forEach(assertSkuId);
       if (skuIds.length === 0) return;
-      await Cart.updateOne(
-        { _id: new Types.ObjectId(memberId) },
-        { $unset: Object.fromEntries(skuIds.map((skuId) => [`items.${skuId}`, 1])) },
-      );
+      await removeLines(memberId, skuIds);
     },
 
     async removeItem(member: CatalogViewer, skuId: string): Promise<StoreCart> {
       assertSkuId(skuId);
-      await Cart.updateOne({ _id: new Types.ObjectId(member.id) }, { $unset: { [`items.${skuId}`]: 1 } });
+      await removeLines(member.id, [skuId]);
       return view(member);
     },
   };

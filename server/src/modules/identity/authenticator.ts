@@ -1,9 +1,10 @@
 import type { AdminRole } from '@siyu/shared';
 import type { Context } from 'koa';
+import { trustedOperators } from '../../db/connection';
 import { AppError } from '../../http/errors';
 import type { AuthenticatedAdmin, AuthenticatedMember, Authenticator } from '../../http/route';
 import { Admin, type AdminDoc } from '../admins/admin.model';
-import { Member, type MemberDoc } from './member.model';
+import { Member, type MemberDoc, RefreshToken } from './member.model';
 import { type AdminClaims, bearerToken, type MemberClaims, type TokenSigner } from './tokens';
 
 /**
@@ -20,14 +21,16 @@ export function createAuthenticator(signer: TokenSigner): Authenticator {
         throw new AppError('unauthenticated', 'login_required', '请先登录');
       }
       const claims = signer.verify<MemberClaims>(token, 'store');
-      const member = await Member.findOne(
-        { _id: claims.sub, status: 'active' },
-        { tokenVersion: 1, tier: 1 },
-      ).lean<MemberDoc>();
-      if (!member || (member.tokenVersion ?? 0) !== claims.ver) {
+      const sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
+      // The login behind the token is checked too, so a logout ends its access token at once.
+      const [member, revoked] = await Promise.all([
+        Member.findOne({ _id: claims.sub, status: 'active' }, { tokenVersion: 1, tier: 1 }).lean<MemberDoc>(),
+        sessionId ? RefreshToken.exists({ family: sessionId, revokedAt: trustedOperators({ $ne: null }) }) : null,
+      ]);
+      if (!member || (member.tokenVersion ?? 0) !== claims.ver || revoked) {
         throw new AppError('unauthenticated', 'session_revoked', '登录已失效，请重新登录');
       }
-      return { id: member._id.toString(), tier: member.tier ?? 'regular' };
+      return { id: member._id.toString(), tier: member.tier ?? 'regular', ...(sessionId ? { sessionId } : {}) };
     },
 
     async admin(ctx: Context, roles: readonly AdminRole[]): Promise<AuthenticatedAdmin> {

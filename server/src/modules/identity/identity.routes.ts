@@ -59,7 +59,7 @@ export function identityRoutes(identity: IdentityService, limits: LoginLimits) {
       body: LogoutRequestSchema,
       status: 204,
       handler: async ({ body, caller }) => {
-        await identity.logout(caller.member!.id, body);
+        await identity.logout(caller.member!.id, { ...body, sessionId: caller.member!.sessionId });
         return undefined;
       },
     }),

@@ -2,12 +2,18 @@
  * Member identity (One ID): login through WeChat (or demo codes), identities claimed uniquely,
  * rotating refresh tokens, profile. Every write is a single-document atomic step that is safe to repeat.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type Marketplace, type MemberView, maskPhone, type TierCode, type UpdateProfileRequest } from '@siyu/shared';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import {
+  type Marketplace,
+  type MemberView,
+  maskPhone,
+  type TierCode,
+  UPLOAD_PATH_PATTERN,
+  type UpdateProfileRequest,
+} from '@siyu/shared';
 import { Types } from 'mongoose';
 import type { WechatClient, WechatSession } from '../../adapters/wechat';
 import { containsPattern, trustedOperators } from '../../db/connection';
-import { nextSequence } from '../../db/sequence';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { Member, type MemberDoc, MemberIdentity, RefreshToken } from './member.model';
 import { hashRefreshToken, newRefreshToken, type TokenSigner } from './tokens';
@@ -17,6 +23,8 @@ export interface IdentityServiceOptions {
   wechat?: WechatClient;
   signer: TokenSigner;
   refreshTtlDays: number;
+  /** Our uploads, for avatars: claims the member's own upload as their (publicly shown) avatar. */
+  uploads?: { claimAvatar(memberId: string, url: string): Promise<string | null> };
   /** Called once when a member record is first created (invites, welcome tasks). */
   onMemberCreated?: (member: MemberDoc) => Promise<void>;
 }
@@ -27,6 +35,8 @@ export interface IssuedTokens {
   expiresIn: number;
 }
 
+/** A birthday, once set, can be changed again after this long. */
+const BIRTHDAY_CHANGE_EVERY_MS = 365 * 86_400_000;
 const DEMO_CODE = /^demo:([\p{L}\p{N}_-]{1,24})$/u;
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -78,6 +88,15 @@ export function createIdentityService(options: IdentityServiceOptions) {
     }
   }
 
+  /**
+   * Member numbers are random, not counted: `SY` + 10 digits (the first never 0), so a number says
+   * nothing about how many members there are. The unique index decides a collision; the caller retries.
+   */
+  function newMemberNo(): string {
+    const digits = randomInt(1_000_000_000, 10_000_000_000);
+    return `SY${digits}`;
+  }
+
   async function newInviteCode(): Promise<string> {
     const bytes = randomBytes(8);
     return Array.from(bytes, (byte) => INVITE_ALPHABET[byte % INVITE_ALPHABET.length]).join('');
@@ -93,8 +112,8 @@ export function createIdentityService(options: IdentityServiceOptions) {
     const inviter = defaults.inviteCode
       ? await Member.findOne({ inviteCode: defaults.inviteCode.toUpperCase(), status: 'active' }, { _id: 1 }).lean()
       : null;
-    const memberNo = `SY${String(10_000_000 + (await nextSequence('memberNo'))).padStart(8, '0')}`;
     for (let attempt = 0; ; attempt++) {
+      const memberNo = newMemberNo();
       try {
         const result = await Member.findOneAndUpdate(
           { _id: memberId },
@@ -113,7 +132,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
         if (!result.lastErrorObject?.updatedExisting) await options.onMemberCreated?.(member);
         return member;
       } catch (error) {
-        // A duplicate invite code (1 in 10^12) or a racing first login on the same id: try again.
+        // A duplicate member number or invite code, or a racing first login on the same id: try again.
         if (!isDuplicateKey(error) || attempt > 3) throw error;
       }
     }
@@ -187,7 +206,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
       expiresAt: new Date(Date.now() + options.refreshTtlDays * 86_400_000),
     });
     return {
-      accessToken: signer.sign('store', { sub: member._id.toString(), ver: member.tokenVersion ?? 0 }),
+      accessToken: signer.sign('store', { sub: member._id.toString(), ver: member.tokenVersion ?? 0, sid: family }),
       refreshToken: refresh.token,
       expiresIn: signer.accessTtlSeconds,
     };
@@ -234,12 +253,25 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return issueTokens(member, spent.family);
     },
 
-    async logout(memberId: string, input: { refreshToken?: string; everywhere?: boolean }): Promise<void> {
+    /**
+     * Ends this login: its refresh tokens and (through `sessionId`, the login the access token names) its
+     * access tokens, at once. `everywhere` ends every login of the member.
+     */
+    async logout(
+      memberId: string,
+      input: { refreshToken?: string; everywhere?: boolean; sessionId?: string | undefined },
+    ): Promise<void> {
       const now = new Date();
       if (input.everywhere) {
         await Member.updateOne({ _id: memberId }, { $inc: { tokenVersion: 1 } });
         await RefreshToken.updateMany({ member: memberId, revokedAt: null }, { $set: { revokedAt: now } });
         return;
+      }
+      if (input.sessionId) {
+        await RefreshToken.updateMany(
+          { family: input.sessionId, member: memberId, revokedAt: null },
+          { $set: { revokedAt: now } },
+        );
       }
       if (input.refreshToken) {
         const token = await RefreshToken.findOne({
@@ -255,13 +287,41 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return toMemberView(await activeMember(memberId));
     },
 
-    async updateProfile(memberId: string, patch: UpdateProfileRequest): Promise<MemberView> {
-      const member = await Member.findOneAndUpdate(
-        { _id: memberId, status: 'active' },
-        { $set: patch },
-        { new: true },
-      ).lean<MemberDoc>();
-      if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
+    /**
+     * Changes the profile. An avatar that is one of our uploads must be the member's own (it is then
+     * kept as theirs and shown to anyone who sees the avatar). The birthday can be set, and then changed
+     * at most once a year (birthday points are a yearly gift, not something to move to today): the
+     * guard is in the update's filter, so two racing changes cannot both pass.
+     */
+    async updateProfile(memberId: string, patch: UpdateProfileRequest, now = new Date()): Promise<MemberView> {
+      const current = await activeMember(memberId);
+      const set: Record<string, unknown> = { ...patch };
+      if (patch.avatarUrl !== undefined && patch.avatarUrl !== current.avatarUrl) {
+        const path = new URL(patch.avatarUrl, 'http://relative.invalid').pathname;
+        if (UPLOAD_PATH_PATTERN.test(path)) {
+          const owned = await options.uploads?.claimAvatar(memberId, patch.avatarUrl);
+          if (!owned) throw new AppError('bad_request', 'avatar_not_yours', '头像须为本人上传的图片');
+          set.avatarUrl = owned;
+        }
+      }
+      const filter: Record<string, unknown> = { _id: current._id, status: 'active' };
+      if (patch.birthday === undefined || patch.birthday === current.birthday) {
+        delete set.birthday;
+      } else {
+        set.birthdayChangedAt = now;
+        filter.$or = [
+          { birthdayChangedAt: null },
+          { birthdayChangedAt: trustedOperators({ $lte: new Date(now.getTime() - BIRTHDAY_CHANGE_EVERY_MS) }) },
+        ];
+      }
+      const member = await Member.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<MemberDoc>();
+      if (!member) {
+        const latest = await activeMember(memberId);
+        const nextChangeAt = new Date((latest.birthdayChangedAt ?? now).getTime() + BIRTHDAY_CHANGE_EVERY_MS);
+        throw new AppError('conflict', 'birthday_change_limited', '生日每年只能修改一次', {
+          nextChangeAt: nextChangeAt.toISOString(),
+        });
+      }
       return toMemberView(member);
     },
 

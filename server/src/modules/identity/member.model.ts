@@ -28,6 +28,8 @@ const memberSchema = new Schema(
     nickname: { type: String, required: true },
     avatarUrl: { type: String, default: '' },
     birthday: { type: String, default: null },
+    /** When the birthday was last set or changed: it can change again a year later. */
+    birthdayChangedAt: { type: Date, default: null },
     gender: { type: String, enum: GENDERS, default: 'unknown' },
     tier: { type: String, enum: TIER_CODES, default: 'regular' },
     inviteCode: { type: String, required: true },
@@ -67,6 +69,7 @@ export interface MemberDoc {
   nickname: string;
   avatarUrl: string;
   birthday: string | null;
+  birthdayChangedAt?: Date | null;
   gender: 'unknown' | 'male' | 'female';
   tier: TierCode;
   inviteCode: string;

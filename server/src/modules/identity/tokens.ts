@@ -13,6 +13,8 @@ export type TokenAudience = 'store' | 'admin';
 export interface MemberClaims {
   sub: string;
   ver: number;
+  /** The login (refresh-token family) this access token belongs to: logging it out ends the token too. */
+  sid?: string;
 }
 export interface AdminClaims {
   sub: string;

@@ -2,7 +2,8 @@
  * The two upload endpoints read and write raw streams, which the data-declared routes (http/route.ts)
  * do not give handlers, so they are a small router of their own, mounted before the store router:
  *   POST /api/uploads          multipart, field `file`; member only; answers 201 { url }
- *   GET  /api/uploads/:name    the image, with its content type and `X-Content-Type-Options: nosniff`
+ *   GET  /api/uploads/:name    the image, with its content type and `X-Content-Type-Options: nosniff`;
+ *                              a private one (a review screenshot) only with a valid `?exp=&sig=` (403)
  */
 import { createReadStream } from 'node:fs';
 import Router from '@koa/router';
@@ -86,12 +87,15 @@ export function uploadsRouter(uploads: UploadsService, authenticator: Authentica
   });
 
   router.get('/uploads/:name', async (ctx) => {
-    const found = await uploads.locate(ctx.params.name ?? '');
+    const query = ctx.query as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const found = await uploads.locate(ctx.params.name ?? '', { exp: text(query.exp), sig: text(query.sig) });
     if (!found) throw new AppError('not_found', 'upload_not_found', '图片不存在');
     ctx.type = found.contentType;
     ctx.length = found.size;
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'private, max-age=86400, immutable');
+    // A private image may be kept only by the browser that was given the link, and only briefly.
+    ctx.set('Cache-Control', found.public ? 'public, max-age=86400' : 'private, max-age=300');
     ctx.set('Content-Disposition', 'inline');
     ctx.body = createReadStream(found.file);
   });
