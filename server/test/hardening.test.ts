@@ -2,16 +2,17 @@
  * The numbered findings of the outside probe (issue 15), one test each: every test failed before its
  * fix. Real Koa app over HTTP, real engine.
  */
-import { Writable } from 'node:stream';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { CART_MAX_LINES } from '@siyu/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxMerchantAuthorization } from '../src/adapters/wechatpay-sandbox';
-import { createCategory, createProduct } from '../src/modules/catalog/__tests__/fixtures';
 import { Cart } from '../src/modules/cart/cart.model';
+import { createCategory, createProduct } from '../src/modules/catalog/__tests__/fixtures';
 import { Member } from '../src/modules/identity/member.model';
 import { ReviewSubmission } from '../src/modules/tasks/tasks.model';
 import { Upload } from '../src/modules/uploads/upload.model';
@@ -328,7 +329,10 @@ describe('10, 12, 14. the profile', () => {
     expect(again.body.error.code).toBe('birthday_change_limited');
     expect((await patch('1990-05-01')).status).toBe(200); // the same date is no change
     // A year later it can change once more.
-    await Member.updateOne({ _id: member.id }, { $set: { birthdayChangedAt: new Date(Date.now() - 366 * 86_400_000) } });
+    await Member.updateOne(
+      { _id: member.id },
+      { $set: { birthdayChangedAt: new Date(Date.now() - 366 * 86_400_000) } },
+    );
     const concurrent = await Promise.all([patch('1991-01-01'), patch('1992-02-02')]);
     expect(concurrent.map((a) => a.status).sort()).toEqual([200, 409]);
   });
