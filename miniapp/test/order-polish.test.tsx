@@ -26,7 +26,8 @@ const cancelledByTimeout = () =>
     expiresAt: null,
     cancelledAt: '2026-11-22T02:15:00.000Z',
     cancelReason: 'timeout',
-    actions: ['delete'],
+    actions: [],
+    deletable: true,
   });
 
 describe('订单详情: what a cancelled or shipped order says', () => {

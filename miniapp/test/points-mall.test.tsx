@@ -89,4 +89,23 @@ describe('积分商城', () => {
     render(<PointsMallPage />);
     expect(await screen.findByText('兑换好礼即将上架')).toBeTruthy();
   });
+
+  it('marks what the balance cannot reach: 积分不足 and 还差 N 积分, nothing on what it can', async () => {
+    respondWith(
+      routes({
+        'GET /api/products': ok({
+          items: [product({}), product({ id: 'p2', title: '茶人帆布袋', pointsPrice: 3000 })],
+          total: 2,
+          page: 1,
+          pageSize: 20,
+        }),
+        'GET /api/me/points': ok(pointsPage({ balance: 2600 })),
+      }),
+    );
+    const { container } = render(<PointsMallPage />);
+    expect(await screen.findByText('还差 400 积分')).toBeTruthy();
+    const tiles = [...container.querySelectorAll('.mall-item')] as HTMLElement[];
+    expect(tiles[0]!.querySelector('.mall-item__short')).toBeNull();
+    expect(tiles[1]!.querySelector('.mall-item__short-tag')?.textContent).toBe('积分不足');
+  });
 });

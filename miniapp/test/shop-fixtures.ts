@@ -237,6 +237,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     attribution: null,
     context: {},
     actions: ['pay', 'cancel'],
+    deletable: false,
     ...overrides,
   };
 }

@@ -182,3 +182,25 @@ export async function request<T>(options: RequestOptions, shape?: Shape<T>): Pro
     throw error;
   }
 }
+
+/** Options of a read a page shows in place. */
+export interface Quiet {
+  /** The page shows the failure in place instead of a toast. */
+  silent?: boolean;
+}
+
+/** A JSON array whose every item has `item`'s shape. */
+export function listOf<T>(item: Shape<T>): Shape<T[]> {
+  return {
+    safeParse(value: unknown) {
+      if (!Array.isArray(value)) return { success: false };
+      const items: T[] = [];
+      for (const entry of value) {
+        const parsed = item.safeParse(entry);
+        if (!parsed.success) return { success: false };
+        items.push(parsed.data);
+      }
+      return { success: true, data: items };
+    },
+  };
+}

@@ -31,7 +31,7 @@ function extraActions(order: OrderView): { canRebuy: boolean; canAfterSales: boo
 /** Whether OrderActions shows anything for this order (so a page can leave out an empty bar). */
 export function orderHasActions(order: OrderView): boolean {
   const { canRebuy, canAfterSales } = extraActions(order);
-  return order.actions.length > 0 || !!order.shipment || canRebuy || canAfterSales;
+  return order.actions.length > 0 || order.deletable || !!order.shipment || canRebuy || canAfterSales;
 }
 
 /** 查看物流: the carrier and a tracking number the shopper can copy into the carrier's own app. */
@@ -65,7 +65,7 @@ export function LogisticsSheet({ order, open, onClose }: { order: OrderView; ope
 }
 
 /**
- * The actions for an order, from what the API allows (去支付, 取消订单, 确认收货, 删除订单) and from what it shows
+ * The actions for an order, from what the API allows (去支付, 取消订单, 确认收货; 删除订单 when deletable) and from what it shows
  * (查看物流 when shipped, 再次购买 once finished, 申请售后 once paid).
  */
 export function OrderActions({ order, onChange, onRemoved }: OrderActionsProps) {
@@ -122,9 +122,9 @@ export function OrderActions({ order, onChange, onRemoved }: OrderActionsProps) 
           ) : null}
         </View>
       ) : null}
-      {order.actions.length > 0 ? (
+      {order.actions.length > 0 || order.deletable ? (
         <View className="order-actions">
-          {order.actions.includes('delete') ? (
+          {order.deletable ? (
             <Button
               variant="text"
               size="sm"

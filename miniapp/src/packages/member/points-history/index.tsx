@@ -1,12 +1,11 @@
-import { formatShopTime, type StorePointsEntry } from '@siyu/shared';
+import { formatShopTime, type StorePointsEntry, type StorePointsPage } from '@siyu/shared';
 import { Text, View } from '@tarojs/components';
-import { useDidShow, useReachBottom } from '@tarojs/taro';
-import { useCallback, useRef, useState } from 'react';
-import type { ApiError } from '../../../api/client';
-import { fetchPoints } from '../../../api/membership';
+import { useDidShow } from '@tarojs/taro';
+import { fetchPoints } from '../../../api/points';
 import { isLoggedIn } from '../../../api/session';
 import { EmptyState, ErrorState, LoadingState } from '../../../components';
 import { useMember } from '../../../hooks/use-member';
+import { usePagedList } from '../../../hooks/use-paged-list';
 import { LoginPrompt } from '../../../membership/member-gate';
 import { openPage } from '../../../membership/open-page';
 import { MEMBER_PAGES } from '../../../membership/pages';
@@ -43,75 +42,25 @@ function Entry({ entry }: { entry: StorePointsEntry }) {
   );
 }
 
-interface Ledger {
-  items: StorePointsEntry[];
-  page: number;
-  total: number;
-  balance: number;
-}
-
 export default function PointsHistoryPage() {
   const { loggedIn } = useMember();
-  const [ledger, setLedger] = useState<Ledger | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [moreError, setMoreError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const busy = useRef(false);
-
-  const loadFirst = useCallback(async () => {
-    if (!isLoggedIn() || busy.current) return;
-    busy.current = true;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await fetchPoints(1, PAGE_SIZE, { silent: true });
-      setLedger({ items: page.items, page: 1, total: page.total, balance: page.balance });
-    } catch (caught) {
-      setError((caught as ApiError).message);
-    } finally {
-      busy.current = false;
-      setLoading(false);
-    }
-  }, []);
-
-  const loadMore = async () => {
-    if (!ledger || busy.current || ledger.items.length >= ledger.total) return;
-    busy.current = true;
-    setLoading(true);
-    setMoreError(null);
-    try {
-      const next = await fetchPoints(ledger.page + 1, PAGE_SIZE, { silent: true });
-      setLedger((current) => {
-        if (!current) return current;
-        const seen = new Set(current.items.map((item) => item.id));
-        return {
-          items: [...current.items, ...next.items.filter((item) => !seen.has(item.id))],
-          page: next.page,
-          total: next.total,
-          balance: next.balance,
-        };
-      });
-    } catch (caught) {
-      setMoreError((caught as ApiError).message);
-    } finally {
-      busy.current = false;
-      setLoading(false);
-    }
-  };
+  const ledger = usePagedList<StorePointsEntry, StorePointsPage>(
+    (page, pageSize) => fetchPoints(page, pageSize, { silent: true }),
+    // Loaded on every show (points change elsewhere), never for a visitor.
+    { pageSize: PAGE_SIZE, key: `ledger:${loggedIn}`, auto: false, idOf: (entry) => entry.id },
+  );
+  const loadMore = () => void ledger.loadMore();
 
   useDidShow(() => {
-    void loadFirst();
-  });
-  useReachBottom(() => {
-    void loadMore();
+    if (isLoggedIn()) void ledger.reload();
   });
 
   if (!loggedIn) return <LoginPrompt what="积分明细" />;
-  if (!ledger) {
+  if (ledger.page === 0) {
     return (
       <View className="page points-history">
-        {error ? (
-          <ErrorState message={error} onRetry={() => void loadFirst()} retrying={loading} />
+        {ledger.error ? (
+          <ErrorState message={ledger.error} onRetry={() => void ledger.reload()} retrying={ledger.loading} />
         ) : (
           <LoadingState rows={6} />
         )}
@@ -131,12 +80,12 @@ export default function PointsHistoryPage() {
       </View>
     );
   }
-  const hasMore = ledger.items.length < ledger.total;
+  const { hasMore, moreError, loading } = ledger;
   return (
     <View className="page points-history">
       <View className="ledger-summary">
         <Text className="ledger-summary__label">当前积分</Text>
-        <Text className="ledger-summary__balance">{ledger.balance}</Text>
+        <Text className="ledger-summary__balance">{ledger.last?.balance ?? 0}</Text>
       </View>
       <View className="ledger card">
         {ledger.items.map((entry) => (
@@ -145,11 +94,11 @@ export default function PointsHistoryPage() {
       </View>
       <View className="ledger-footer">
         {moreError ? (
-          <Text className="ledger-footer__retry" onClick={() => void loadMore()}>
+          <Text className="ledger-footer__retry" onClick={loadMore}>
             {`${moreError}，点此重试`}
           </Text>
         ) : hasMore ? (
-          <Text className="ledger-footer__more" onClick={() => void loadMore()}>
+          <Text className="ledger-footer__more" onClick={loadMore}>
             {loading ? '加载中…' : '上滑加载更多'}
           </Text>
         ) : (

@@ -1,18 +1,26 @@
 import type { StoreProductCard } from '@siyu/shared';
 import { Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
-import { useCallback, useRef, useState } from 'react';
-import type { ApiError } from '../../../api/client';
-import { fetchPoints, fetchPointsProducts } from '../../../api/membership';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import { fetchPoints, fetchPointsProducts } from '../../../api/points';
 import { isLoggedIn } from '../../../api/session';
 import { EmptyState, ErrorState, LoadingState, Price } from '../../../components';
+import { useMember } from '../../../hooks/use-member';
+import { usePagedList } from '../../../hooks/use-paged-list';
 import { openPage } from '../../../membership/open-page';
 import { MEMBER_PAGES } from '../../../membership/pages';
 import './index.scss';
 
 const PAGE_SIZE = 20;
 
-function ProductTile({ product }: { product: StoreProductCard }) {
+/** How many more points this item needs than the member has, or 0 when they can redeem it (or we don't know). */
+export function pointsShort(product: StoreProductCard, balance: number | null): number {
+  if (balance === null || product.locked || product.pointsPrice === null) return 0;
+  return Math.max(0, product.pointsPrice - balance);
+}
+
+function ProductTile({ product, balance }: { product: StoreProductCard; balance: number | null }) {
+  const short = pointsShort(product, balance);
   const open = () => void Taro.navigateTo({ url: `${MEMBER_PAGES.product}?id=${product.id}` }).catch(() => undefined);
   return (
     <View className="mall-item" hoverClass="mall-item--pressed" data-id={product.id} onClick={open}>
@@ -38,67 +46,37 @@ function ProductTile({ product }: { product: StoreProductCard }) {
             {product.soldOut ? <Text className="mall-item__soldout">已兑完</Text> : null}
           </View>
         )}
+        {short > 0 && !product.locked && !product.soldOut ? (
+          <View className="mall-item__short">
+            <Text className="mall-item__short-tag">积分不足</Text>
+            <Text className="mall-item__short-text">{`还差 ${short} 积分`}</Text>
+          </View>
+        ) : null}
       </View>
     </View>
   );
 }
 
-interface Catalog {
-  items: StoreProductCard[];
-  page: number;
-  total: number;
-}
-
 export default function PointsMallPage() {
-  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const { loggedIn } = useMember();
   const [balance, setBalance] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const busy = useRef(false);
+  const catalog = usePagedList<StoreProductCard>(
+    (page, pageSize) => fetchPointsProducts(page, pageSize, { silent: true }),
+    { pageSize: PAGE_SIZE, key: `mall:${loggedIn}`, idOf: (product) => product.id },
+  );
+  const shownBefore = useRef(false);
 
-  const loadFirst = useCallback(async () => {
-    if (busy.current) return;
-    busy.current = true;
-    setLoading(true);
-    setError(null);
+  useDidShow(() => {
+    // The balance changes elsewhere (a redemption, a check-in): read it on every show.
     if (isLoggedIn()) {
       fetchPoints(1, 1, { silent: true })
         .then((points) => setBalance(points.balance))
         .catch(() => setBalance(null));
+    } else {
+      setBalance(null);
     }
-    try {
-      const page = await fetchPointsProducts(1, PAGE_SIZE, { silent: true });
-      setCatalog({ items: page.items, page: page.page, total: page.total });
-    } catch (caught) {
-      setError((caught as ApiError).message);
-    } finally {
-      busy.current = false;
-      setLoading(false);
-    }
-  }, []);
-
-  const loadMore = async () => {
-    if (!catalog || busy.current || catalog.items.length >= catalog.total) return;
-    busy.current = true;
-    setLoading(true);
-    try {
-      const next = await fetchPointsProducts(catalog.page + 1, PAGE_SIZE);
-      setCatalog((current) =>
-        current ? { items: [...current.items, ...next.items], page: next.page, total: next.total } : current,
-      );
-    } catch {
-      // Toasted by the client; the next scroll tries again.
-    } finally {
-      busy.current = false;
-      setLoading(false);
-    }
-  };
-
-  useDidShow(() => {
-    void loadFirst();
-  });
-  useReachBottom(() => {
-    void loadMore();
+    if (shownBefore.current) void catalog.reload();
+    shownBefore.current = true;
   });
 
   return (
@@ -115,9 +93,9 @@ export default function PointsMallPage() {
           </View>
         ) : null}
       </View>
-      {!catalog ? (
-        error ? (
-          <ErrorState message={error} onRetry={() => void loadFirst()} retrying={loading} />
+      {catalog.page === 0 ? (
+        catalog.error ? (
+          <ErrorState message={catalog.error} onRetry={() => void catalog.reload()} retrying={catalog.loading} />
         ) : (
           <LoadingState rows={4} />
         )
@@ -127,11 +105,17 @@ export default function PointsMallPage() {
         <>
           <View className="mall-grid">
             {catalog.items.map((product) => (
-              <ProductTile key={product.id} product={product} />
+              <ProductTile key={product.id} product={product} balance={balance} />
             ))}
           </View>
-          <Text className="mall-footer">
-            {catalog.items.length < catalog.total ? (loading ? '加载中…' : '上滑加载更多') : '没有更多了'}
+          <Text className="mall-footer" onClick={() => catalog.moreError && void catalog.loadMore()}>
+            {catalog.hasMore
+              ? catalog.loading
+                ? '加载中…'
+                : catalog.moreError
+                  ? '加载失败，点击重试'
+                  : '上滑加载更多'
+              : '没有更多了'}
           </Text>
         </>
       )}

@@ -9,8 +9,9 @@ import {
 import { Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useCallback, useState } from 'react';
-import { fetchReviewSubmissions, imageSrc, submitReview, UPLOAD_MAX_BYTES, uploadImage } from '../../../api/membership';
 import { isLoggedIn } from '../../../api/session';
+import { fetchReviewSubmissions, submitReview } from '../../../api/tasks';
+import { imageSrc, UPLOAD_MAX_BYTES, uploadImage } from '../../../api/uploads';
 import { Button, EmptyState, ErrorState, LoadingState } from '../../../components';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
