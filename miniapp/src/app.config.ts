@@ -30,6 +30,7 @@ export default defineAppConfig({
       ],
     },
     { root: 'packages/groupbuy', pages: ['campaign/index', 'group/index', 'mine/index'] },
+    { root: 'packages/live', pages: ['list/index', 'detail/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

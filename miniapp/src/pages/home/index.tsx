@@ -9,6 +9,7 @@ import { LockIcon, ProductCard } from '../../components/product-card';
 import { HomeGroupBuys } from '../../groupbuy/home-groupbuy';
 import { useMember } from '../../hooks/use-member';
 import { usePagedList } from '../../hooks/use-paged-list';
+import { HomeLiveEntry } from '../../live/home-live-entry';
 import { goToLogin } from '../../navigation';
 import { openProduct } from '../../shop/links';
 import './index.scss';
@@ -221,6 +222,7 @@ export default function HomePage() {
       <View className="home-body">
         <MemberWelcome />
         <Banner />
+        <HomeLiveEntry reloadKey={refreshKey} />
         <CategoryShortcuts categories={categories} />
         <MembersZone key={refreshKey} loggedIn={loggedIn} />
         <HomeGroupBuys key={`groupbuy-${refreshKey}`} loggedIn={loggedIn} />
