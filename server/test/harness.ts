@@ -57,7 +57,13 @@ async function connectOnce(): Promise<void> {
 
 export async function startTestMall(
   env: Record<string, string> = {},
-  options: { log?: import('../src/http/logger').Logger } = {},
+  options: {
+    log?: import('../src/http/logger').Logger;
+    /** Crash stand-ins inside order placement and event delivery (see orders.placing.ts). */
+    orderFaults?: import('../src/app').AppDeps['orderFaults'];
+    /** Extra wiring on the services before the app is built (a test's own hold or subscriber). */
+    wire?: (services: Services) => void;
+  } = {},
 ): Promise<TestMall> {
   await connectOnce();
   const config = loadConfig({
@@ -80,8 +86,10 @@ export async function startTestMall(
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     payment: { mode: 'sandbox' as const, keys: sandboxKeys },
     runtime,
+    ...(options.orderFaults ? { orderFaults: options.orderFaults } : {}),
   };
   const services = createServices(deps);
+  options.wire?.(services);
   const { app } = buildApp(deps, services);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
