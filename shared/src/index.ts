@@ -1,4 +1,5 @@
 export * from './addresses';
+export * from './after-sales';
 export * from './cart';
 export * from './catalog';
 export * from './coupons';
