@@ -38,7 +38,7 @@ export interface EngineOptions {
 }
 
 /** Which FerretDB backend DB_ENGINE=auto falls back to. */
-const AUTO_FERRETDB_BACKEND: 'postgresql' | 'sqlite' = 'sqlite';
+const AUTO_FERRETDB_BACKEND: 'postgresql' | 'sqlite' = 'postgresql';
 const FERRETDB_SOURCE = path.join(REPO_ROOT, 'scripts/engine/ferretdb');
 /** Skip the mongod download for a day after it failed, so every start does not wait on the network. */
 const MONGOD_RETRY_AFTER_MS = 24 * 3600 * 1000;
