@@ -184,7 +184,18 @@ export function createServices(deps: AppDeps) {
   });
   const wechatPay = wechatPayClient(deps);
   const sandbox =
-    deps.payment.mode === 'sandbox' ? createWechatPaySandbox(deps.payment.keys, { prefix: SANDBOX_PREFIX }) : undefined;
+    deps.payment.mode === 'sandbox'
+      ? createWechatPaySandbox(deps.payment.keys, {
+          prefix: SANDBOX_PREFIX,
+          // The demo cashier pays only for the signed-in member who is the payer (as WeChat's sheet would).
+          authorizePayer: async (ctx, payerOpenid) => {
+            const member = (await createAuthenticator(signer).member(ctx, true))!;
+            if (!(await identity.holdsOpenid(member.id, payerOpenid))) {
+              throw new AppError('forbidden', 'payer_mismatch', '只能支付自己的订单');
+            }
+          },
+        })
+      : undefined;
   const orders = createOrdersService({
     catalog,
     addresses,
@@ -210,7 +221,12 @@ export function createServices(deps: AppDeps) {
     wechatPay,
     orders,
     log: deps.log,
-    ...(sandbox ? { sandboxBaseUrl: () => `${deps.runtime.baseUrl}${SANDBOX_PREFIX}` } : {}),
+    ...(sandbox
+      ? {
+          sandboxBaseUrl: () => `${deps.runtime.baseUrl}${SANDBOX_PREFIX}`,
+          sandboxConfirmPath: (prepayId: string) => sandbox.confirmPath(prepayId),
+        }
+      : {}),
   });
   return {
     signer,
@@ -271,7 +287,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...catalogStoreRoutes(services.catalog),
     ...cartRoutes(services.cart),
     ...addressesRoutes(services.addresses),
-    ...orderRoutes(services.orders),
+    ...orderRoutes(services.orders, { createPerMemberPerMinute: config.ORDER_RATE_PER_MEMBER_PER_MINUTE }),
     ...paymentRoutes(services.payments),
     ...membershipStoreRoutes(services.membership),
     ...pointsStoreRoutes(services.points),

@@ -53,6 +53,7 @@ const EnvSchema = z
     ORDER_AUTO_COMPLETE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
     /** Unpaid orders one member may hold at once: stops one member holding stock with endless unpaid orders. */
     ORDER_MAX_OPEN_UNPAID: z.coerce.number().int().min(1).max(100).default(5),
+    ORDER_RATE_PER_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 
     ADMIN_USERNAME: z
       .string()

@@ -437,3 +437,56 @@ describe('16. public numbers', () => {
     for (let i = 1; i < values.length; i++) expect(Math.abs(values[i]! - values[i - 1]!)).toBeGreaterThan(100);
   });
 });
+
+describe('3 and 16. orders', () => {
+  it('3. one member cannot hoard a SKU with unpaid orders: the open-unpaid cap, then the per-minute limit', async () => {
+    const { productWithStock, shopper, placeOrder, stockOf } = await import(
+      '../src/modules/orders/__tests__/checkout-fixtures'
+    );
+    const limited = await startTestMall({ ORDER_RATE_PER_MEMBER_PER_MINUTE: '7', ORDER_MAX_OPEN_UNPAID: '5' });
+    const { skuId } = await productWithStock(limited, { stock: 1000 });
+    const hoarder = await shopper(limited);
+    const statuses = [];
+    for (let i = 0; i < 9; i++) {
+      const answer = await placeOrder(limited, hoarder, [{ skuId, qty: 99 }]);
+      statuses.push(answer.status === 409 ? answer.body.error.code : answer.status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 'too_many_unpaid_orders', 'too_many_unpaid_orders', 429, 429]);
+    expect(await stockOf(skuId)).toBe(1000 - 5 * 99);
+  });
+
+  it('16. order numbers are not sequential; the sandbox confirm pays only for the paying member; prepay ids are unguessable', async () => {
+    const { productWithStock, shopper, placeOrder } = await import('../src/modules/orders/__tests__/checkout-fixtures');
+    const { skuId } = await productWithStock(mall, { stock: 100 });
+    const buyer = await shopper(mall);
+    const first = (await placeOrder(mall, buyer, [{ skuId, qty: 1 }])).body;
+    const second = (await placeOrder(mall, buyer, [{ skuId, qty: 1 }])).body;
+    const serial = (orderNo: string) => Number(orderNo.replace(/\D/g, '').slice(-10));
+    expect(Math.abs(serial(first.orderNo) - serial(second.orderNo))).toBeGreaterThan(100);
+
+    const pay = await mall.api('POST', `/api/orders/${first.id}/pay`, { token: buyer.token });
+    const confirmUrl = new URL(pay.body.sandbox.confirmUrl as string);
+    expect(confirmUrl.pathname).toMatch(/\/pay\/wx[0-9a-f]{32}\/confirm$/);
+    // Without the payer's ticket: refused, also for another member who is signed in.
+    const bare = `${confirmUrl.origin}${confirmUrl.pathname}`;
+    expect((await fetch(bare, { method: 'POST' })).status).toBe(403);
+    const stranger = await mall.loginMember();
+    const strangers = await fetch(bare, { method: 'POST', headers: { authorization: `Bearer ${stranger.token}` } });
+    expect(strangers.status).toBe(403);
+    expect((await fetch(`${bare}?payer=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST' })).status).toBe(403);
+    expect((await mall.api('GET', `/api/orders/${first.id}`, { token: buyer.token })).body.status).toBe(
+      'pending_payment',
+    );
+    // The payer pays: with the URL they were given, or signed in as themselves.
+    expect((await fetch(confirmUrl, { method: 'POST' })).status).toBe(200);
+    const pay2 = await mall.api('POST', `/api/orders/${second.id}/pay`, { token: buyer.token });
+    const bare2 = new URL(pay2.body.sandbox.confirmUrl as string);
+    const own = await fetch(`${bare2.origin}${bare2.pathname}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer.token}` },
+    });
+    expect(own.status).toBe(200);
+    await mall.services.sandbox!.settled();
+    expect((await mall.api('GET', `/api/orders/${second.id}`, { token: buyer.token })).body.status).toBe('paid');
+  });
+});

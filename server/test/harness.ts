@@ -75,6 +75,7 @@ export async function startTestMall(
     SEED_DEMO: 'false',
     LOGIN_RATE_PER_IP_PER_MINUTE: '100000',
     LOGIN_RATE_PER_IDENTITY_PER_MINUTE: '100000',
+    ORDER_RATE_PER_MEMBER_PER_MINUTE: '100000',
     ...env,
   });
   sandboxKeys ??= generateSandboxKeys();

@@ -5,7 +5,15 @@
  * production code path end to end. Demo mode mounts it at /sandbox/wechatpay; the H5 cashier's
  * "pay" button calls its `POST /pay/:prepayId/confirm`, the stand-in for WeChat's payment sheet.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context, Next } from 'koa';
@@ -75,6 +83,11 @@ interface SandboxTrade {
 export interface WechatPaySandbox {
   keys: SandboxKeys;
   middleware(): (ctx: Context, next: Next) => Promise<void>;
+  /**
+   * The cashier's confirm path for a prepay id, with the payer's ticket: handed only to the member who
+   * asked to pay (their own order), so only they can confirm it.
+   */
+  confirmPath(prepayId: string): string;
   /** The shopper pays in WeChat's sheet: the trade succeeds and the notification is delivered. */
   confirmPayment(prepayId: string): Promise<{ outTradeNo: string; notifyStatus: number }>;
   /** Sends the transaction notification for a paid trade again (WeChat repeats notifications). */
@@ -102,6 +115,14 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: WechatPaySand
   const merchantPublic: KeyObject = createPublicKey(keys.merchantPublicKeyPem);
   const platformPrivate: KeyObject = createPrivateKey(keys.platformPrivateKeyPem);
   const trades = new Map<string, SandboxTrade>();
+  const ticketKey = createHmac('sha256', keys.apiV3Key).update('sandbox confirm ticket').digest();
+  const ticketFor = (prepayId: string, openid: string) =>
+    createHmac('sha256', ticketKey).update(`${prepayId}:${openid}`).digest('base64url').slice(0, 32);
+  const ticketMatches = (ticket: string, prepayId: string, openid: string) => {
+    const expected = Buffer.from(ticketFor(prepayId, openid));
+    const given = Buffer.from(ticket);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
   const byPrepay = new Map<string, string>();
   const inFlight = new Set<Promise<unknown>>();
   let counter = 0;
@@ -210,8 +231,16 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: WechatPaySand
     if (confirm && ctx.method === 'POST') {
       const outTradeNo = byPrepay.get(confirm[1]!);
       if (!outTradeNo) return reply(ctx, 404, { code: 'ORDER_NOT_EXIST', message: '预支付交易不存在' });
-      // Like WeChat's sheet, which only the payer's own WeChat can open: the payer must be signed in.
-      await options.authorizePayer?.(ctx, trades.get(outTradeNo)!.openid);
+      // Like WeChat's sheet, which only the payer's own WeChat can open: the confirm carries the payer's
+      // ticket (in the URL handed only to the paying member) or the payer's own login.
+      const payer = trades.get(outTradeNo)!.openid;
+      const ticket = typeof ctx.query.payer === 'string' ? ctx.query.payer : '';
+      if (!ticketMatches(ticket, confirm[1]!, payer)) {
+        if (!options.authorizePayer || !ctx.get('Authorization')) {
+          return reply(ctx, 403, { code: 'PAYER_MISMATCH', message: '只能由付款人本人确认支付' });
+        }
+        await options.authorizePayer(ctx, payer);
+      }
       const result = await sandbox.confirmPayment(confirm[1]!);
       reply(ctx, 200, { out_trade_no: result.outTradeNo, notify_status: result.notifyStatus });
       return true;
@@ -350,6 +379,10 @@ export function createWechatPaySandbox(keys: SandboxKeys, options: WechatPaySand
       return async (ctx, next) => {
         if (!ctx.path.startsWith(`${prefix}/`) || !(await handle(ctx))) await next();
       };
+    },
+    confirmPath(prepayId) {
+      const trade = trades.get(byPrepay.get(prepayId) ?? '');
+      return `/pay/${prepayId}/confirm?payer=${trade ? ticketFor(prepayId, trade.openid) : ''}`;
     },
     async confirmPayment(prepayId) {
       const outTradeNo = byPrepay.get(prepayId);

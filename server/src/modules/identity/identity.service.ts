@@ -411,6 +411,11 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return member;
     },
 
+    /** Whether `openid` (the WeChat payer of a trade) is one of this member's identities. */
+    async holdsOpenid(memberId: string, openid: string): Promise<boolean> {
+      return (await MemberIdentity.exists({ _id: `openid:${openid}`, member: memberId })) !== null;
+    },
+
     async removeExpiredRefreshTokens(now = new Date()): Promise<number> {
       const result = await RefreshToken.deleteMany({ expiresAt: trustedOperators({ $lt: now }) });
       return result.deletedCount;

@@ -8,11 +8,15 @@ import {
 } from '@siyu/shared';
 import { z } from 'zod';
 import { IdParams } from '../../http/params';
+import { consumeRateLimit } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
 import type { OrderDoc } from './order.model';
 import { type OrdersService, toOrderView } from './orders.service';
 
-export function orderRoutes(orders: OrdersService) {
+export function orderRoutes(
+  orders: OrdersService,
+  limits: { createPerMemberPerMinute: number } = { createPerMemberPerMinute: 20 },
+) {
   return [
     defineRoute({
       method: 'post',
@@ -35,8 +39,18 @@ export function orderRoutes(orders: OrdersService) {
       body: CreateOrderRequestSchema,
       response: OrderViewSchema,
       status: 201,
-      errors: { 404: '商品不存在或不可见', 409: '库存不足、超出限购或积分不足', 422: 'Idempotency-Key 已用于不同内容' },
-      handler: async ({ body, caller }) => orders.create(caller.member!, body, caller.idempotencyKey!),
+      errors: {
+        404: '商品不存在或不可见',
+        409: '库存不足、超出限购、积分不足或待付款订单过多',
+        422: 'Idempotency-Key 已用于不同内容',
+        429: '下单过于频繁',
+      },
+      handler: async ({ body, caller }) => {
+        // Counted in the database (every instance); with the cap on open unpaid orders this keeps one
+        // member from holding a SKU sold out with a stream of unpaid orders.
+        await consumeRateLimit('order-create', caller.member!.id, limits.createPerMemberPerMinute, 60);
+        return orders.create(caller.member!, body, caller.idempotencyKey!);
+      },
     }),
     defineRoute({
       method: 'get',

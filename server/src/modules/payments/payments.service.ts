@@ -19,6 +19,8 @@ export function createPaymentsService(deps: {
   log: Logger;
   /** Demo mode: where the sandbox cashier's confirm endpoint lives. */
   sandboxBaseUrl?: () => string;
+  /** Demo mode: the confirm path with the payer's ticket (the sandbox signs it). */
+  sandboxConfirmPath?: (prepayId: string) => string;
 }) {
   const { wechatPay, orders } = deps;
 
@@ -72,7 +74,13 @@ export function createPaymentsService(deps: {
         orderNo: order.orderNo,
         payable: order.amounts.payable,
         payParams: wechatPay.payParams(prepayId, now.getTime()),
-        ...(deps.sandboxBaseUrl ? { sandbox: { confirmUrl: `${deps.sandboxBaseUrl()}/pay/${prepayId}/confirm` } } : {}),
+        ...(deps.sandboxBaseUrl
+          ? {
+              sandbox: {
+                confirmUrl: `${deps.sandboxBaseUrl()}${deps.sandboxConfirmPath?.(prepayId) ?? `/pay/${prepayId}/confirm`}`,
+              },
+            }
+          : {}),
       };
     },
 
