@@ -16,6 +16,7 @@ import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
 import { startScheduler } from './jobs/scheduler';
 import { couponJobs } from './modules/coupons/coupons.jobs';
+import { groupBuyJobs } from './modules/groupbuy/groupbuy.jobs';
 import { livestreamJobs } from './modules/livestream/livestream.jobs';
 import { noticesJobs } from './modules/notices/notices.jobs';
 import { orderJobs } from './modules/orders/orders.jobs';
@@ -58,6 +59,7 @@ async function main() {
           ...noticesJobs(services.notices),
           ...livestreamJobs(services.livestream),
           ...couponJobs(services.coupons),
+          ...groupBuyJobs(services.groupBuy.outcomes),
         ],
         log,
       )

@@ -116,3 +116,26 @@ export function groupMinutesText(minutes: number): string {
   if (minutes % 60 === 0) return `${minutes / 60}小时`;
   return minutes > 60 ? `${Math.floor(minutes / 60)}小时${minutes % 60}分钟` : `${minutes}分钟`;
 }
+
+const NOTICE_KEY = 'groupbuy_result';
+
+/** The subscribe-message template for a group's result (null when the shop has not configured it). */
+export async function groupNoticeTemplate(): Promise<string | null> {
+  const answer = await request<{ templates: Record<string, string | null> }>({
+    path: '/notices/templates',
+    query: { keys: NOTICE_KEY },
+    auth: false,
+    silent: true,
+  });
+  return answer?.templates?.[NOTICE_KEY] ?? null;
+}
+
+/** What requestSubscribeMessage answered for this group's result notice. */
+export function saveGroupNotice(groupId: string, result: string): Promise<unknown> {
+  return request({
+    method: 'POST',
+    path: `/groups/${encodeURIComponent(groupId)}/notices`,
+    body: { result },
+    silent: true,
+  });
+}

@@ -3,6 +3,7 @@ import { groupSharePath } from '@siyu/shared';
 import Taro from '@tarojs/taro';
 import { fetchAddresses } from '../api/addresses';
 import type { ApiError } from '../api/client';
+import { groupNoticeTemplate, saveGroupNotice } from '../api/groupbuy';
 import { confirmSandboxPayment, startPayment, waitForPaid } from '../api/orders';
 import { PAGES } from '../brand';
 
@@ -54,4 +55,24 @@ export function h5InviteLink(groupId: string, inviterId?: string): string {
 export function newGroupKey(prefix: 'open' | 'join'): string {
   const random = () => Math.random().toString(36).slice(2, 10).padEnd(8, '0');
   return `gb-${prefix}-${Date.now().toString(36)}-${random()}${random()}`;
+}
+
+/**
+ * Inside a tap (WeChat allows the prompt only then): asks once whether the member wants to hear how the group
+ * ends, and stores the answer. Mini-program only; never blocks paying.
+ */
+export async function askOutcomeNotice(groupId: string): Promise<void> {
+  if (!IS_WEAPP) return;
+  try {
+    const templateId = await groupNoticeTemplate();
+    if (!templateId) return;
+    const answer = (await Taro.requestSubscribeMessage({
+      tmplIds: [templateId],
+      entityIds: [],
+    } as never)) as unknown as Record<string, string>;
+    const result = answer[templateId];
+    if (result) await saveGroupNotice(groupId, result);
+  } catch {
+    // declined or unavailable: the group goes on without a notice
+  }
 }

@@ -6,6 +6,7 @@ import {
   GroupViewSchema,
   MyGroupSchema,
   ObjectIdSchema,
+  SubscribeResultSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
@@ -90,6 +91,20 @@ export function groupBuyStoreRoutes(groupBuy: GroupBuyService) {
       response: GroupViewSchema,
       errors: { 404: '拼团不存在' },
       handler: async ({ params, caller }) => groupBuy.landing(caller.member, params.groupId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/groups/:groupId/notices',
+      summary:
+        '记录成员对「拼团结果」订阅消息的授权（requestSubscribeMessage 的结果；accept 才会在成团或失败时发送一次）',
+      tags: ['groupbuy'],
+      auth: 'member',
+      params: GroupIdParamsSchema,
+      body: z.object({ result: SubscribeResultSchema }).strict(),
+      response: z.object({ accepted: z.boolean() }),
+      errors: { 403: '不是该团成员', 503: '模板未配置' },
+      handler: async ({ params, body, caller }) =>
+        groupBuy.subscribeOutcome(caller.member!.id, params.groupId, body.result),
     }),
     defineRoute({
       method: 'get',

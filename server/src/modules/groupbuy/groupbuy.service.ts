@@ -4,9 +4,13 @@
  * refunds), the seat hold and the order subscriber. Orders knows none of this; `app.ts` registers the
  * hold and the subscriber.
  */
+
+import type { SubscribeResult } from '@siyu/shared';
+import { AppError } from '../../http/errors';
 import { type CampaignCatalog, createCampaignsService, loadCampaign } from './campaigns.service';
-import { createGroupOutcomes, type GroupBuyPayments, type GroupNotices } from './group-outcomes';
-import { createGroupsService, type GroupBuyOrders, leaderFace } from './groups.service';
+import { createGroupOutcomes, type GroupBuyPayments } from './group-outcomes';
+import { GROUPBUY_NOTICE_KEY, groupNotices, groupTopic, type NoticesPort } from './groupbuy.notices';
+import { createGroupsService, type GroupBuyOrders, leaderFace, loadGroupOrThrow } from './groups.service';
 import { groupBuySubscriber } from './on-order';
 import { createSeatHold, type SeatHoldDeps } from './seat-hold';
 
@@ -15,7 +19,8 @@ export interface GroupBuyDeps {
   orders: GroupBuyOrders;
   payments: GroupBuyPayments;
   members: SeatHoldDeps;
-  notices?: GroupNotices;
+  /** The notices module (subscribe messages); without it no notice is sent. */
+  notices?: NoticesPort;
 }
 
 export function createGroupBuyService(deps: GroupBuyDeps) {
@@ -23,7 +28,7 @@ export function createGroupBuyService(deps: GroupBuyDeps) {
   const outcomes = createGroupOutcomes({
     orders: deps.orders,
     payments: deps.payments,
-    ...(deps.notices ? { notices: deps.notices } : {}),
+    ...(deps.notices ? { notices: groupNotices(deps.notices) } : {}),
     titleOf: async (campaignId) => (await loadCampaign(campaignId)).title,
   });
   const campaigns = createCampaignsService({
@@ -37,6 +42,15 @@ export function createGroupBuyService(deps: GroupBuyDeps) {
     ...groups,
     outcomes,
     seatHold: createSeatHold(deps.members),
+
+    /** Stores what requestSubscribeMessage answered for this group's outcome notice (members of the group only). */
+    async subscribeOutcome(memberId: string, groupId: string, result: SubscribeResult) {
+      const group = await loadGroupOrThrow(groupId);
+      if (!group.memberIds.includes(memberId)) throw new AppError('forbidden', 'groupbuy_not_member', '你不在这个团里');
+      if (!deps.notices) throw new AppError('unavailable', 'notice_template_missing', '该消息提醒暂未开通');
+      await deps.notices.grant(memberId, GROUPBUY_NOTICE_KEY, groupTopic(groupId), result);
+      return { accepted: result === 'accept' };
+    },
     subscriber: groupBuySubscriber(outcomes),
   };
 }

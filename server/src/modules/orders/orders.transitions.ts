@@ -139,7 +139,12 @@ export function createOrderTransitions(deps: TransitionDeps, events: OrderEvents
     /** Lifts one gate (the group succeeded); repeatable. */
     async openGate(orderId: string, name: string): Promise<void> {
       if (!Types.ObjectId.isValid(orderId)) return;
-      await Order.updateOne({ _id: orderId, 'gates.name': name }, { $pull: { gates: { name } } });
+      // FerretDB 1.x `$pull` matches whole values only (no conditions): pull each gate as it is stored.
+      const order = await Order.findOne({ _id: orderId, 'gates.name': name }).lean<OrderDoc>();
+      for (const gate of order?.gates ?? []) {
+        if (gate.name !== name) continue;
+        await Order.updateOne({ _id: orderId }, { $pull: { gates: { name: gate.name, text: gate.text } } });
+      }
     },
 
     /** shipped → completed (by the member, or automatically after the auto-complete days). */

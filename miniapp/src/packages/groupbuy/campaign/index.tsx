@@ -4,7 +4,7 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { fetchGroupBuy, groupMinutesText, groupUrl, openGroup } from '../../../api/groupbuy';
 import { Avatar, Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
-import { newGroupKey, payGroupOrder, shippingAddressId } from '../../../groupbuy/group-actions';
+import { askOutcomeNotice, newGroupKey, payGroupOrder, shippingAddressId } from '../../../groupbuy/group-actions';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { usePageParams } from '../../../hooks/use-page-params';
@@ -43,6 +43,7 @@ export default function CampaignPage() {
       const addressId = await shippingAddressId();
       if (!addressId) return;
       const opened = await openGroup(current.id, { skuId: chosen.skuId, addressId }, newGroupKey('open'));
+      await askOutcomeNotice(opened.group.id);
       await payGroupOrder(opened.order.id).catch(() => false);
       void Taro.redirectTo({ url: groupUrl(opened.group.id) });
     } catch {

@@ -4,7 +4,13 @@ import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { campaignUrl, fetchGroup, joinGroup } from '../../../api/groupbuy';
 import { Avatar, Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
-import { h5InviteLink, newGroupKey, payGroupOrder, shippingAddressId } from '../../../groupbuy/group-actions';
+import {
+  askOutcomeNotice,
+  h5InviteLink,
+  newGroupKey,
+  payGroupOrder,
+  shippingAddressId,
+} from '../../../groupbuy/group-actions';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { usePageParams } from '../../../hooks/use-page-params';
@@ -91,6 +97,7 @@ export default function GroupPage() {
   const can = (action: GroupView['viewer']['actions'][number]) => current.viewer.actions.includes(action);
 
   const pay = async (orderId: string) => {
+    await askOutcomeNotice(current.id);
     if (await payGroupOrder(orderId)) {
       void Taro.showToast({ title: '支付成功', icon: 'success' });
     }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
+import { trustedOperators } from '../../../db/connection';
 import { placeOrder, stockOf } from '../../orders/__tests__/checkout-fixtures';
 import { Order } from '../../orders/order.model';
 import { Group, GroupBuyCampaign, GroupBuyQuota } from '../groupbuy.model';
@@ -227,9 +228,23 @@ describe('success', () => {
     const gated = await ship(orderId);
     expect([gated.status, gated.body.error.code]).toEqual([409, 'order_gated']);
 
+    // The leader accepted the result notice (requestSubscribeMessage → accept); the friend did not.
+    const accepted = await mall.api('POST', `/api/groups/${groupId}/notices`, {
+      token: leader.token,
+      body: { result: 'accept' },
+    });
+    expect(accepted.body).toEqual({ accepted: true });
     const friend = await shopper(mall);
+    const outsider = await mall.api('POST', `/api/groups/${groupId}/notices`, {
+      token: friend.token,
+      body: { result: 'accept' },
+    });
+    expect(outsider.status).toBe(403);
     const joined = await joinGroup(mall, friend, groupId, skuId);
     await pay(mall, friend, joined.body.order.id);
+    const topic = `group:${groupId}`;
+    expect(await mall.services.notices.grantOf(leader.id, 'groupbuy_result', topic)).toMatchObject({ state: 'sent' });
+    expect(await mall.services.notices.grantOf(friend.id, 'groupbuy_result', topic)).toBeNull();
     const landing = await mall.api('GET', `/api/groups/${groupId}`, { token: friend.token });
     expect(landing.body).toMatchObject({ status: 'succeeded', statusText: '拼团成功', seatsLeft: 0, paidCount: 2 });
     expect(landing.body.viewer).toMatchObject({ role: 'member', actions: ['view_order'] });
@@ -269,25 +284,28 @@ describe('failure at the deadline', () => {
       expect(order.status).toBe('refunded');
       const trade = mall.services.sandbox!.trade(order.orderNo)!;
       expect([...trade.refunds.keys()]).toEqual([`R${order.orderNo}`]);
-      refundNumbers.push(order.refund!.outRefundNo);
+      refundNumbers.push(order.refund!.outRefundNo!);
     }
     expect(new Set(refundNumbers).size).toBe(paidOrders.length);
   }
 
   it('two overlapping job runs fail the group once and refund each paid member exactly once; unpaid orders are cancelled; stock and seats come back', async () => {
-    const { id, skuId, groupId, paidOrders, unpaidOrders } = await failingGroup(2, 1);
+    const { id, skuId, leader, groupId, paidOrders, unpaidOrders } = await failingGroup(2, 1);
     expect(await stockOf(skuId)).toBe(46);
-    const [a, b] = await Promise.all([groupBuy().outcomes.runDue(later(61)), groupBuy().outcomes.runDue(later(61))]);
-    expect(a.failed + b.failed).toBe(1);
-    expect(a.refunds + b.refunds).toBe(3);
+    await mall.api('POST', `/api/groups/${groupId}/notices`, { token: leader.token, body: { result: 'accept' } });
+    await passDeadline(groupId);
+    await Promise.all([groupBuy().outcomes.runDue(), groupBuy().outcomes.runDue()]);
     await expectRefundedOnce(paidOrders);
-    expect((await Order.findById(unpaidOrders[0]).lean())!.status).toBe('cancelled');
-    await groupBuy().outcomes.runDue(later(62));
+    expect((await Order.findById(unpaidOrders[0]!).lean())!.status).toBe('cancelled');
+    const failedAt = (await Group.findById(groupId).lean())!.failedAt;
+    // A third run (a redelivery, another instance) changes nothing.
+    await groupBuy().outcomes.runDue();
     await expectRefundedOnce(paidOrders);
 
     const group = (await Group.findById(groupId).lean())!;
-    expect(group).toMatchObject({ state: 'failed', failReason: 'timeout' });
+    expect(group).toMatchObject({ state: 'failed', failReason: 'timeout', failedAt });
     expect(group.settledAt).not.toBeNull();
+    expect([...group.refundsRequested].sort()).toEqual([...paidOrders].sort());
     const stored = (await GroupBuyCampaign.findById(id).lean())!;
     expect(stored.stockLeft).toBe(20);
     expect(stored.stockHolders).toEqual([]);
@@ -295,16 +313,25 @@ describe('failure at the deadline', () => {
     // Members still see the failed group and why.
     const landing = await mall.api('GET', `/api/groups/${groupId}`);
     expect(landing.body).toMatchObject({ status: 'failed', failReason: expect.stringContaining('退款') });
-    expect(landing.body.members).toHaveLength(3);
+    expect(landing.body.members).toHaveLength(4);
+    const paidCount = landing.body.members.filter((member: { paid: boolean }) => member.paid).length;
+    expect(paidCount).toBe(3);
+    // The leader, who accepted the result notice, was told once.
+    const grant = await mall.services.notices.grantOf(leader.id, 'groupbuy_result', `group:${groupId}`);
+    expect(grant).toMatchObject({ state: 'sent' });
   });
 
   it('a run stopped between two refunds is finished by the next run: each member refunded once, with their own refund number', async () => {
     const { groupId, paidOrders } = await failingGroup(2, 0);
-    const first = await groupBuy().outcomes.runDue(later(61), { budget: 1 });
-    expect(first.refunds).toBe(1);
+    await passDeadline(groupId);
+    await groupBuy().outcomes.runDue(new Date(), { budget: 1 });
+    const touched = async () =>
+      (await Order.find({ _id: trustedOperators({ $in: paidOrders }) }).lean()).filter(
+        (order) => order.status !== 'paid',
+      ).length;
+    expect(await touched()).toBe(1);
     expect((await Group.findById(groupId).lean())!.settledAt).toBeNull();
-    const rest = await groupBuy().outcomes.runDue(later(61));
-    expect(rest.refunds).toBe(2);
+    await groupBuy().outcomes.runDue();
     await expectRefundedOnce(paidOrders);
     expect((await Group.findById(groupId).lean())!.settledAt).not.toBeNull();
   });
