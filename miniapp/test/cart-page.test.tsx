@@ -4,7 +4,7 @@ import { configure, fireEvent, render, screen, waitFor } from '@testing-library/
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import CartPage from '../src/pages/cart/index';
 import { type FakeRequest, resetFakeTaro, respondWith, setPages } from './fake-taro-shop';
-import { cart, ids, signIn } from './shop-fixtures';
+import { cart, ids, preview, signIn } from './shop-fixtures';
 
 vi.mock('@tarojs/taro', () => import('./fake-taro-shop'));
 
@@ -92,5 +92,37 @@ describe('购物车 page', () => {
     render(<CartPage />);
     await waitFor(() => expect(screen.getByText('服务繁忙，请稍后再试')).toBeTruthy());
     expect(screen.getByText('重新加载')).toBeTruthy();
+  });
+
+  it('the summary card describes the ticked lines, like the bottom bar (not the whole cart)', async () => {
+    signIn();
+    const first = cart.items[0];
+    if (!first) throw new Error('fixture');
+    const second = {
+      ...first,
+      skuId: 'bbbbbbbbbbbbbbbbbbbbbbb9',
+      title: '白毫银针',
+      qty: 1,
+      price: 15800,
+      lineTotal: 15800,
+    };
+    const twoOk: StoreCart = {
+      items: [first, second],
+      summary: { ...cart.summary, count: 3, itemsTotal: 40120, payable: 40120 },
+    };
+    respondWith((request) =>
+      request.url.endsWith('/orders/preview')
+        ? { statusCode: 200, data: { ...preview, amounts: { ...preview.amounts, itemsTotal: 15800, payable: 15800 } } }
+        : { statusCode: 200, data: twoOk },
+    );
+    const { container } = render(<CartPage />);
+    await waitFor(() => expect(container.querySelectorAll('.cart-line')).toHaveLength(2));
+    expect(container.querySelector('.cart-summary__payable')?.textContent).toBe('¥401.20');
+    // Untick the first line: both the card and the bar now price only the second.
+    fireEvent.click(container.querySelectorAll('.cart-line .cart-check')[0] as HTMLElement);
+    await waitFor(() => expect(container.querySelector('.cart-summary__payable')?.textContent).toBe('¥158.00'));
+    expect(container.querySelector('.cart-summary__items')?.textContent).toBe('¥158.00');
+    expect(container.querySelector('.cart-bar .sy-price__now')?.textContent).toBe('¥158.00');
+    expect(container.querySelector('.cart-summary__count')?.textContent).toContain('已选 1 件');
   });
 });

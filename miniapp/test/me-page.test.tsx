@@ -8,6 +8,9 @@ import { type FakeRequest, resetFakeTaro, respondWith, setPages } from './fake-t
 
 vi.mock('@tarojs/taro', () => import('./fake-taro'));
 
+/** 我的 also reads its order counts (待付款 / 待发货 / 待收货) for the badges: one `total` per status. */
+const ORDER_COUNTS = ['/api/orders', '/api/orders', '/api/orders'];
+
 const member: MemberView = {
   id: 'm1',
   memberNo: 'SY00000007',
@@ -55,7 +58,7 @@ describe('我的 page (H5)', () => {
         sent()
           .map((request) => request.url.split('?')[0])
           .sort(),
-      ).toEqual(['/api/me', '/api/me/membership', '/api/me/points']),
+      ).toEqual(['/api/me', '/api/me/membership', '/api/me/points', ...ORDER_COUNTS]),
     );
   });
 

@@ -10,6 +10,9 @@ import { resetMembershipTaro } from './membership-taro';
 
 vi.mock('@tarojs/taro', () => import('./membership-taro'));
 
+/** 我的 also reads its order counts (待付款 / 待发货 / 待收货) for the badges: one `total` per status. */
+const ORDER_COUNTS = ['/api/orders', '/api/orders', '/api/orders'];
+
 function sent(): FakeRequest[] {
   return vi.mocked(Taro.request).mock.calls.map(([options]) => options as FakeRequest);
 }
@@ -122,7 +125,7 @@ describe('我的: membership summary and entries', () => {
       sent()
         .map((request) => request.url.split('?')[0])
         .sort(),
-    ).toEqual(['/api/me', '/api/me/membership', '/api/me/points']);
+    ).toEqual(['/api/me', '/api/me/membership', '/api/me/points', ...ORDER_COUNTS]);
   });
 
   it('has entries for 积分明细, 积分商城, 邀请好友 and 晒单评价', async () => {
@@ -137,6 +140,6 @@ describe('我的: membership summary and entries', () => {
       fireEvent.click(screen.getByText(title));
       expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url });
     }
-    await waitFor(() => expect(sent().length).toBe(3));
+    await waitFor(() => expect(sent().length).toBe(3 + ORDER_COUNTS.length));
   });
 });

@@ -163,6 +163,7 @@ const amounts = {
   pointsDeduction: 0,
   payable: 24320,
   pointsEarned: 243,
+  couponDiscount: 0,
 };
 
 export const preview: OrderPreview = {
@@ -185,6 +186,8 @@ export const preview: OrderPreview = {
   tier: 'silver',
   pointsBalance: 500,
   maxPointsUsable: 500,
+  coupons: [],
+  couponId: null,
   breakdown: [
     { label: '商品原价', amount: 25600, kind: 'items' },
     { label: '会员优惠', amount: -1280, kind: 'discount' },

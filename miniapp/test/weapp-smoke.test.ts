@@ -245,11 +245,15 @@ describe('weapp build (miniprogram-simulate)', () => {
       header: { Accept: 'application/json', Authorization: 'Bearer access-1' },
       data: undefined,
     });
-    // The membership summary beside the card (tier growth, points balance) asks the same API with the same token.
+    // The membership summary beside the card (tier growth, points balance) and the order counts behind the badges
+    // (one `total` per status) ask the same API with the same token.
     expect(host.requests.map((request) => String(request.url).split('?')[0]).sort()).toEqual([
       `${base}/me`,
       `${base}/me/membership`,
       `${base}/me/points`,
+      `${base}/orders`,
+      `${base}/orders`,
+      `${base}/orders`,
     ]);
     for (const request of host.requests) {
       expect((request.header as Record<string, string>).Authorization).toBe('Bearer access-1');

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { PAGES } from '../brand';
 import { Cell, CellGroup } from '../components';
+import { badgeText, useOrderCounts } from './badges';
 import './me-shopping.scss';
 
 const ORDER_SHORTCUTS = [
@@ -11,8 +12,9 @@ const ORDER_SHORTCUTS = [
   { status: 'completed', title: '已完成', mark: '成' },
 ] as const;
 
-/** 我的订单 (with shortcuts per status) and 收货地址 on the 我的 page. Links only: nothing is fetched here. */
+/** 我的订单 (with shortcuts per status and their counts) and 收货地址 on the 我的 page. */
 export function MeShoppingEntries() {
+  const counts = useOrderCounts();
   const open = (url: string) => void Taro.navigateTo({ url });
   return (
     <View className="me-shopping">
@@ -31,6 +33,9 @@ export function MeShoppingEntries() {
             >
               <View className="me-orders__seal">
                 <Text>{item.mark}</Text>
+                {counts && item.status !== 'completed' && counts[item.status] > 0 ? (
+                  <Text className="me-orders__badge">{badgeText(counts[item.status])}</Text>
+                ) : null}
               </View>
               <Text className="me-orders__name">{item.title}</Text>
             </View>

@@ -11,6 +11,7 @@ import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../compo
 import { QtyStepper } from '../../components/qty-stepper';
 import { useMember } from '../../hooks/use-member';
 import { goToLogin } from '../../navigation';
+import { showCartBadge } from '../../shop/badges';
 import { checkoutUrl, openProduct } from '../../shop/links';
 import '../../shop/shop.scss';
 import './index.scss';
@@ -29,10 +30,13 @@ export function lineBadge(line: StoreCartLine): { text: string; tone: 'danger' |
   }
 }
 
+/** What the ticked lines come to: the cart's own summary when all are ticked, else the server's preview. */
 interface Totals {
+  itemsTotal: number;
   payable: number;
   memberSaving: number;
   shippingFee: number;
+  freeShippingThreshold: number;
   pointsCost: number;
 }
 
@@ -129,6 +133,10 @@ export default function CartPage() {
   useEffect(() => {
     if (loggedIn && !cart) void load();
   }, [loggedIn]);
+
+  useEffect(() => {
+    if (cart) showCartBadge(cart);
+  }, [cart]);
 
   const okLines = useMemo(() => cart?.items.filter((line) => line.status === 'ok') ?? [], [cart]);
   const selectedLines = okLines.filter((line) => !unselected.has(line.skuId));
@@ -228,6 +236,8 @@ export default function CartPage() {
   };
 
   const totals: Totals | null = allSelected && cart ? cart.summary : subsetTotals;
+  // The summary card and the bottom bar describe the same thing: the ticked lines.
+  const selectedCount = selectedLines.reduce((n, line) => n + line.qty, 0);
 
   let body: JSX.Element;
   if (!cart && (loading || !error)) {
@@ -263,33 +273,41 @@ export default function CartPage() {
           ))}
         </View>
         <View className="section card cart-summary">
-          <View className="shop-row">
-            <Text>商品金额</Text>
-            <Text className="shop-row__value cart-summary__items">{formatFen(cart.summary.itemsTotal)}</Text>
-          </View>
-          {cart.summary.memberSaving > 0 ? (
-            <View className="shop-row">
-              <Text>会员优惠</Text>
-              <Text className="shop-row__value cart-summary__saving">{`-${formatFen(cart.summary.memberSaving)}`}</Text>
-            </View>
-          ) : null}
-          <View className="shop-row">
-            <Text>{`运费（满 ${formatFen(cart.summary.freeShippingThreshold, { compact: true })} 包邮）`}</Text>
-            <Text className="shop-row__value cart-summary__shipping">
-              {cart.summary.shippingFee > 0 ? formatFen(cart.summary.shippingFee) : '包邮'}
+          {totals ? (
+            <>
+              <View className="shop-row">
+                <Text>商品金额</Text>
+                <Text className="shop-row__value cart-summary__items">{formatFen(totals.itemsTotal)}</Text>
+              </View>
+              {totals.memberSaving > 0 ? (
+                <View className="shop-row">
+                  <Text>会员优惠</Text>
+                  <Text className="shop-row__value cart-summary__saving">{`-${formatFen(totals.memberSaving)}`}</Text>
+                </View>
+              ) : null}
+              <View className="shop-row">
+                <Text className="shop-row__label">{`运费（满 ${formatFen(cart.summary.freeShippingThreshold, { compact: true })} 包邮）`}</Text>
+                <Text className="shop-row__value cart-summary__shipping">
+                  {totals.shippingFee > 0 ? formatFen(totals.shippingFee) : '包邮'}
+                </Text>
+              </View>
+              {totals.pointsCost > 0 ? (
+                <View className="shop-row">
+                  <Text>兑换所需积分</Text>
+                  <Text className="shop-row__value">{`${totals.pointsCost} 积分`}</Text>
+                </View>
+              ) : null}
+              <View className="shop-row shop-row--strong">
+                <Text>合计</Text>
+                <Text className="shop-row__value cart-summary__payable">{formatFen(totals.payable)}</Text>
+              </View>
+              <Text className="shop-muted cart-summary__count">{`已选 ${selectedCount} 件商品，价格以结算页为准`}</Text>
+            </>
+          ) : (
+            <Text className="shop-muted cart-summary__count">
+              {selectedLines.length === 0 ? '勾选要结算的商品' : '正在计算已选商品…'}
             </Text>
-          </View>
-          {cart.summary.pointsCost > 0 ? (
-            <View className="shop-row">
-              <Text>兑换所需积分</Text>
-              <Text className="shop-row__value">{`${cart.summary.pointsCost} 积分`}</Text>
-            </View>
-          ) : null}
-          <View className="shop-row shop-row--strong">
-            <Text>合计</Text>
-            <Text className="shop-row__value cart-summary__payable">{formatFen(cart.summary.payable)}</Text>
-          </View>
-          <Text className="shop-muted">{`共 ${cart.summary.count} 件可结算商品，价格以结算页为准`}</Text>
+          )}
         </View>
         <View className="shop-bottom-spacer" />
         <View className="shop-bottom-bar cart-bar">
@@ -307,7 +325,7 @@ export default function CartPage() {
             ) : null}
           </View>
           <Button variant="primary" className="cart-checkout" disabled={selectedLines.length === 0} onClick={checkout}>
-            {`去结算${selectedLines.length ? `(${selectedLines.reduce((n, line) => n + line.qty, 0)})` : ''}`}
+            {`去结算${selectedLines.length ? `(${selectedCount})` : ''}`}
           </Button>
         </View>
       </>

@@ -1,6 +1,6 @@
 import type { StoreCategory, StoreProductCard } from '@siyu/shared';
 import { Image, ScrollView, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { fetchCategories, fetchProducts } from '../../api/catalog';
 import { PAGES } from '../../brand';
@@ -11,6 +11,7 @@ import { useMember } from '../../hooks/use-member';
 import { usePagedList } from '../../hooks/use-paged-list';
 import { HomeLiveEntry } from '../../live/home-live-entry';
 import { goToLogin } from '../../navigation';
+import { refreshBadges } from '../../shop/badges';
 import { openProduct } from '../../shop/links';
 import './index.scss';
 
@@ -172,6 +173,10 @@ export default function HomePage() {
       .then(setCategories)
       .catch(() => undefined);
   }, [loggedIn]);
+
+  useDidShow(() => {
+    void refreshBadges();
+  });
 
   usePullDownRefresh(() => {
     setRefreshKey((key) => key + 1);

@@ -11,6 +11,7 @@ import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } 
 import { useMember } from '../../hooks/use-member';
 import { MeMembershipEntries, MeMembershipSummary } from '../../membership/me-membership';
 import { goToLogin } from '../../navigation';
+import { refreshOrderCounts } from '../../shop/badges';
 import { MeShoppingEntries } from '../../shop/me-shopping';
 import './index.scss';
 
@@ -111,6 +112,7 @@ export default function MePage() {
 
   useDidShow(() => {
     void refresh();
+    void refreshOrderCounts();
   });
 
   const confirmLogout = async () => {
