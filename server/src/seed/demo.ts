@@ -4,6 +4,7 @@
  */
 import type { Services } from '../app';
 import { seedCatalog } from './catalog';
+import { seedGroupBuy } from './groupbuy';
 import { seedMembership } from './membership';
 
 export interface SeedReport {
@@ -14,5 +15,6 @@ export async function seedDemoData(services: Services): Promise<SeedReport> {
   const seeded: string[] = [];
   seeded.push(...(await seedCatalog()));
   seeded.push(...(await seedMembership(services)));
+  seeded.push(...(await seedGroupBuy(services)));
   return { seeded };
 }
