@@ -148,6 +148,7 @@ export function createServices(deps: AppDeps) {
       perMemberPerWindow: config.COUPON_REDEEM_RATE_PER_MEMBER,
       perIpPerWindow: config.COUPON_REDEEM_RATE_PER_IP,
     },
+    paidOrders: () => orders,
   });
   const points = createPointsService();
   const uploads = createUploadsService({
@@ -201,6 +202,7 @@ export function createServices(deps: AppDeps) {
     addresses,
     membership,
     points,
+    coupons,
     cart,
     payMinutes: config.ORDER_PAY_MINUTES,
     autoCompleteDays: config.ORDER_AUTO_COMPLETE_DAYS,
@@ -212,11 +214,13 @@ export function createServices(deps: AppDeps) {
   orders.registerHold(createLimitsHold());
   orders.registerHold(createStockHold());
   orders.registerHold(createPointsHold(points));
+  orders.registerHold(coupons.hold);
   // Who reacts to order events; orders knows none of them.
   orders.subscribe(createStockSubscriber());
   orders.subscribe(membershipOrderSubscriber(membership));
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
+  orders.subscribe(coupons.subscriber);
   const payments = createPaymentsService({
     wechatPay,
     orders,

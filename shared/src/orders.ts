@@ -1,5 +1,6 @@
 /** Checkout and orders: request and response shapes shared by the API and the storefront. */
 import { z } from 'zod';
+import { CouponOptionSchema } from './coupons';
 
 export const ORDER_STATUS_TEXT = {
   pending_payment: '待付款',
@@ -22,7 +23,10 @@ export const OrderFromSchema = z
   .string()
   .regex(/^(live|group|share):[A-Za-z0-9_-]{1,40}$/, 'expected live:<id>, group:<id> or share:<id>');
 
-/** A member coupon to use: its id; `null` = use none; absent = the preview picks the best. */
+/**
+ * A member coupon to use: its id; `null` = use none. Absent: the preview picks the best one (and says so
+ * in `couponId`); an order uses only a coupon it names, so what the member saw is what they pay.
+ */
 const CouponChoiceSchema = ObjectIdText.nullable().optional();
 
 export const OrderLineRequestSchema = z.object({ skuId: ObjectIdText, qty: z.number().int().min(1).max(99) }).strict();
@@ -75,6 +79,8 @@ export const OrderAmountsSchema = z.object({
   pointsDeduction: z.number().int(),
   payable: z.number().int(),
   pointsEarned: z.number().int(),
+  /** What the order's coupon took off the items (0 for orders without one). */
+  couponDiscount: z.number().int().default(0),
 });
 
 export const OrderPreviewSchema = z.object({
@@ -83,6 +89,10 @@ export const OrderPreviewSchema = z.object({
   tier: z.string(),
   pointsBalance: z.number().int(),
   maxPointsUsable: z.number().int(),
+  /** Every coupon of the member: what it saves on this order, or why it cannot be used (usable first). */
+  coupons: z.array(CouponOptionSchema).default([]),
+  /** The coupon applied: the one asked for, or the best one when none was named; null for none. */
+  couponId: z.string().nullable().default(null),
   /** Human-readable breakdown lines, in order, as the checkout shows them. */
   breakdown: z.array(
     z.object({

@@ -17,11 +17,17 @@ export interface CouponsServiceOptions {
   /** A fully refunded order gives its coupon back; default false (the coupon stays used). */
   returnCouponOnRefund?: boolean;
   redeemLimits?: Partial<RedeemLimits>;
+  /** Whether a member has an earlier paid order (orders' query), for new-member offers. */
+  paidOrders?: () => { hasPaidOrder(memberId: string, exceptOrderId?: string): Promise<boolean> } | undefined;
 }
 
 export function createCouponsService(options: CouponsServiceOptions = {}) {
   const clock = options.clock ?? (() => new Date());
-  const wallet = createWallet({ clock, returnCouponOnRefund: options.returnCouponOnRefund ?? false });
+  const wallet = createWallet({
+    clock,
+    returnCouponOnRefund: options.returnCouponOnRefund ?? false,
+    ...(options.paidOrders ? { paidOrders: options.paidOrders } : {}),
+  });
   const templates = createTemplates(wallet, clock);
   const redeem = createRedeem(wallet, {
     perMemberPerWindow: 10,

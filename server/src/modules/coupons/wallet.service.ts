@@ -58,6 +58,8 @@ export interface WalletOptions {
   clock: () => Date;
   /** A fully refunded order gives its coupon back (default false: the coupon stays used). */
   returnCouponOnRefund: boolean;
+  /** The orders module's own answer (read on each use: orders are created after coupons). */
+  paidOrders?: () => { hasPaidOrder(memberId: string, exceptOrderId?: string): Promise<boolean> } | undefined;
 }
 
 export function createWallet(options: WalletOptions) {
@@ -166,8 +168,11 @@ export function createWallet(options: WalletOptions) {
   }
 
   async function hasPaidBefore(member: string | Types.ObjectId, exceptOrderId?: string): Promise<boolean> {
-    const record = await CouponMember.findById(memberId(member)).lean();
-    return Boolean(record?.firstPaidOrderId && record.firstPaidOrderId !== exceptOrderId);
+    const id = memberId(member);
+    const record = await CouponMember.findById(id).lean();
+    if (record?.firstPaidOrderId && record.firstPaidOrderId !== exceptOrderId) return true;
+    // Orders paid before a subscriber recorded them (or before coupons existed) count too.
+    return (await options.paidOrders?.()?.hasPaidOrder(id.toString(), exceptOrderId)) ?? false;
   }
 
   async function couponsOf(member: Types.ObjectId, statuses: string[]): Promise<MemberCouponDoc[]> {

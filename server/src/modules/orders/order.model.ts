@@ -28,6 +28,8 @@ const lineSchema = new Schema(
     lineTotal: { type: Number, required: true },
     pointsCost: { type: Number, default: 0 },
     limitPerMember: { type: Number, default: 0 },
+    /** This line's share of the coupon discount (prorated to the fen by the pricing function). */
+    couponDiscount: { type: Number, default: 0 },
   },
   { _id: false },
 );
@@ -54,6 +56,7 @@ const orderSchema = new Schema(
           pointsDeduction: Number,
           payable: Number,
           pointsEarned: Number,
+          couponDiscount: { type: Number, default: 0 },
         },
         { _id: false },
       ),
@@ -181,6 +184,7 @@ export interface OrderLine {
   lineTotal: number;
   pointsCost: number;
   limitPerMember: number;
+  couponDiscount?: number;
 }
 
 export interface OrderDoc {
@@ -203,6 +207,7 @@ export interface OrderDoc {
     pointsDeduction: number;
     payable: number;
     pointsEarned: number;
+    couponDiscount?: number;
   };
   tier: string;
   address: { name: string; phone: string; province: string; city: string; district: string; detail: string };

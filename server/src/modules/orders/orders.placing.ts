@@ -20,10 +20,13 @@
 import { randomInt } from 'node:crypto';
 import {
   type AddressView,
+  type CouponOption,
   type CreateOrderRequest,
   formatFen,
   type OrderPreview,
   type OrderView,
+  type PriceBreakdown,
+  type PriceOrderInput,
   priceOrder,
   type ShopPricingRules,
   shopDay,
@@ -55,6 +58,17 @@ export interface PlacingDeps {
     pricingRules(): Promise<ShopPricingRules>;
   };
   points: { balance(memberId: string): Promise<number> };
+  /**
+   * The coupon step of pricing (the coupons module): the member's coupons priced on this basket, the
+   * chosen one applied by the one pricing function; refuses a named coupon that cannot be used.
+   */
+  coupons?: {
+    priceCheckout(input: {
+      member: { id: string; tier: TierCode };
+      pricing: Omit<PriceOrderInput, 'coupon' | 'couponContext'>;
+      couponId?: string | null | undefined;
+    }): Promise<{ breakdown: PriceBreakdown; options: CouponOption[]; couponId: string | null }>;
+  };
   cart?: { removeItems(memberId: string, skuIds: string[]): Promise<void> };
   payMinutes: number;
   /** Open unpaid orders one member may hold at once (stock hoarding). */
@@ -85,6 +99,7 @@ export function createOrderPlacing(
     items: { skuId: string; qty: number }[],
     pointsToUse: number | undefined,
     options: PlaceOrderOptions = {},
+    couponId?: string | null,
   ) {
     const [lines, benefits, rules, balance] = await Promise.all([
       deps.catalog.resolveForOrder(viewer, items),
@@ -93,7 +108,7 @@ export function createOrderPlacing(
       deps.points.balance(viewer.id),
     ]);
     const qtyBySku = new Map(items.map((item) => [item.skuId, item.qty]));
-    const breakdown = priceOrder({
+    const pricing: Omit<PriceOrderInput, 'coupon' | 'couponContext'> = {
       lines: lines.map((line) => {
         const override = options.priceOverrides?.[line.skuId];
         return {
@@ -103,6 +118,7 @@ export function createOrderPlacing(
             ...(line.memberPrices ? { memberPrices: line.memberPrices } : {}),
             ...(line.pointsPrice ? { pointsPrice: line.pointsPrice } : {}),
             ...(override ? { campaignPrice: override.unitPrice } : {}),
+            productId: line.productId,
           },
           qty: qtyBySku.get(line.skuId)!,
         };
@@ -111,7 +127,13 @@ export function createOrderPlacing(
       rules,
       pointsToUse: pointsToUse ?? 0,
       pointsBalance: balance,
-    });
+    };
+    // Campaign orders (a group price) take a coupon only when one is named.
+    const couponChoice = options.priceOverrides ? (couponId ?? null) : couponId;
+    const checkout = deps.coupons
+      ? await deps.coupons.priceCheckout({ member: viewer, pricing, couponId: couponChoice })
+      : { breakdown: priceOrder(pricing), options: [] as CouponOption[], couponId: null };
+    const breakdown = checkout.breakdown;
     if (breakdown.pointsCost > balance) {
       throw new AppError(
         'conflict',
@@ -134,6 +156,7 @@ export function createOrderPlacing(
         lineTotal: priced.lineTotal,
         pointsCost: priced.pointsCost,
         limitPerMember: line.limitPerMember,
+        couponDiscount: priced.couponDiscount,
       };
     });
     const amounts = {
@@ -147,8 +170,18 @@ export function createOrderPlacing(
       pointsDeduction: breakdown.pointsDeduction,
       payable: breakdown.payable,
       pointsEarned: breakdown.pointsEarned,
+      couponDiscount: breakdown.couponDiscount,
     };
-    return { orderLines, amounts, balance, maxPointsUsable: breakdown.maxPointsUsable, lines };
+    return {
+      orderLines,
+      amounts,
+      balance,
+      maxPointsUsable: breakdown.maxPointsUsable,
+      lines,
+      coupons: checkout.options,
+      couponId: checkout.couponId,
+      couponTitle: breakdown.coupon?.title ?? null,
+    };
   }
 
   /** Gives back every hold that applies, each by its own proof (a kind that took nothing does nothing). */
@@ -211,17 +244,25 @@ export function createOrderPlacing(
 
     async preview(
       viewer: Viewer,
-      input: { items: { skuId: string; qty: number }[]; addressId?: string; pointsToUse?: number },
+      input: {
+        items: { skuId: string; qty: number }[];
+        addressId?: string;
+        pointsToUse?: number;
+        couponId?: string | null | undefined;
+      },
       options: PlaceOrderOptions = {},
     ): Promise<OrderPreview> {
       assertDistinct(input.items);
       if (input.addressId) await deps.addresses.getForOrder(viewer.id, input.addressId);
-      const priced = await price(viewer, input.items, input.pointsToUse, options);
+      const priced = await price(viewer, input.items, input.pointsToUse, options, input.couponId);
       const a = priced.amounts;
       const breakdown: OrderPreview['breakdown'] = [{ label: '商品原价', amount: a.listTotal, kind: 'items' }];
       if (a.memberSaving > 0) {
         const campaign = priced.orderLines.some((line) => options.priceOverrides?.[line.skuId]);
         breakdown.push({ label: campaign ? '拼团优惠' : '会员优惠', amount: -a.memberSaving, kind: 'discount' });
+      }
+      if (a.couponDiscount > 0) {
+        breakdown.push({ label: `优惠券（${priced.couponTitle}）`, amount: -a.couponDiscount, kind: 'discount' });
       }
       breakdown.push({
         label:
@@ -242,6 +283,8 @@ export function createOrderPlacing(
         tier: viewer.tier,
         pointsBalance: priced.balance,
         maxPointsUsable: priced.maxPointsUsable,
+        coupons: priced.coupons,
+        couponId: priced.couponId,
         breakdown,
       };
     },
@@ -266,7 +309,8 @@ export function createOrderPlacing(
         );
       }
       const address = await deps.addresses.getForOrder(viewer.id, input.addressId);
-      const priced = await price(viewer, input.items, input.pointsToUse, options);
+      // An order uses only the coupon it names (absent = none), so it pays what its preview showed.
+      const priced = await price(viewer, input.items, input.pointsToUse, options, input.couponId ?? null);
       const [fromType, fromId] = input.from ? input.from.split(':') : [];
 
       // Step 1: the intent. From here on, a crash is repaired by the recovery job.
@@ -283,7 +327,7 @@ export function createOrderPlacing(
             tier: viewer.tier,
             address,
             remark: input.remark ?? '',
-            couponId: input.couponId ?? null,
+            couponId: priced.couponId,
             gates: options.gates ?? [],
             context: options.context ?? {},
             attribution: fromType && fromId ? { type: fromType, id: fromId, at: now } : null,

@@ -22,7 +22,7 @@ export function toOrderView(order: OrderDoc): OrderView {
     status,
     statusText: gate ?? ORDER_STATUS_TEXT[status],
     items: order.items.map(({ limitPerMember: _limit, ...line }) => line),
-    amounts: order.amounts,
+    amounts: { ...order.amounts, couponDiscount: order.amounts.couponDiscount ?? 0 },
     address: order.address,
     remark: order.remark ?? '',
     createdAt: iso(order.createdAt)!,
