@@ -38,6 +38,23 @@ export function productUrl(id: string): string {
   return `${PAGES.product}?id=${encodeURIComponent(id)}`;
 }
 
+/**
+ * The path a product's share card opens: the product, the sharer's invite code (so a friend who joins from it is
+ * their invitee) and `from=share:<member id>` (the order's attribution); `members=1` marks a members-only tea so a
+ * logged-out friend is invited to log in instead of being told it is gone.
+ */
+export function productShareUrl(
+  id: string,
+  sharer: { id: string; inviteCode: string } | null,
+  membersOnly: boolean,
+): string {
+  let url = productUrl(id);
+  if (sharer)
+    url += `&invite=${encodeURIComponent(sharer.inviteCode)}&from=${encodeURIComponent(`share:${sharer.id}`)}`;
+  if (membersOnly) url += '&members=1';
+  return url;
+}
+
 export function checkoutUrl(lines: readonly CheckoutLine[], fromCart = false): string {
   const items = encodeURIComponent(encodeCheckoutItems(lines));
   return `${PAGES.checkout}?items=${items}${fromCart ? '&fromCart=1' : ''}`;

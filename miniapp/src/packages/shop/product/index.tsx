@@ -1,22 +1,28 @@
 import { type DescriptionBlock, formatFen, type StoreProductDetail, type StoreSku } from '@siyu/shared';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { addToCart } from '../../../api/cart';
 import { fetchProduct } from '../../../api/catalog';
+import { fetchPoints } from '../../../api/points';
 import { isLoggedIn } from '../../../api/session';
-import { PAGES } from '../../../brand';
-import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
+import { BRAND, PAGES } from '../../../brand';
+import { BottomSheet, Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
 import { LockIcon, memberPriceHint, pointsPriceText } from '../../../components/product-card';
 import { firstAvailableSku, maxQtyFor, SkuPicker } from '../../../components/sku-picker';
 import { GroupBuyEntry } from '../../../groupbuy/product-entry';
 import { useLoad } from '../../../hooks/use-load';
+import { useMember } from '../../../hooks/use-member';
 import { usePageParams } from '../../../hooks/use-page-params';
+import { openPage } from '../../../membership/open-page';
+import { MEMBER_PAGES } from '../../../membership/pages';
 import { goToLogin } from '../../../navigation';
-import { checkoutUrl, openMembership } from '../../../shop/links';
+import { showCartBadge } from '../../../shop/badges';
+import { checkoutUrl, isEntityId, openMembership, productShareUrl } from '../../../shop/links';
 import '../../../shop/shop.scss';
 import './index.scss';
 
+/** The product's images: swipe through them (1/N in the corner), tap one to see it full screen. */
 function Gallery({ images, title }: { images: string[]; title: string }) {
   const [current, setCurrent] = useState(0);
   if (images.length === 0) return <View className="product-gallery product-gallery--empty" />;
@@ -30,14 +36,22 @@ function Gallery({ images, title }: { images: string[]; title: string }) {
         {images.map((url, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a fixed gallery; the same image may appear twice.
           <SwiperItem key={`${index}-${url.slice(-16)}`}>
-            <Image className="product-gallery__image" src={url} mode="aspectFill" aria-label={title} />
+            <Image
+              className="product-gallery__image"
+              src={url}
+              mode="aspectFill"
+              aria-label={title}
+              onClick={() => void Taro.previewImage({ current: url, urls: images }).catch(() => undefined)}
+            />
           </SwiperItem>
         ))}
       </Swiper>
-      {images.length > 1 ? <Text className="product-gallery__count">{`${current + 1} / ${images.length}`}</Text> : null}
+      <Text className="product-gallery__count">{`${current + 1}/${images.length}`}</Text>
     </View>
   );
 }
+
+type SpecIntent = 'pick' | 'cart' | 'buy';
 
 function Description({ blocks }: { blocks: DescriptionBlock[] }) {
   if (blocks.length === 0) return null;
@@ -123,17 +137,53 @@ function LockedProduct({ product }: { product: Extract<StoreProductDetail, { loc
 export default function ProductPage() {
   const params = usePageParams();
   const id = params.id ?? '';
-  const product = useLoad(() => fetchProduct(id, { silent: true }), id ?? '');
+  const { loggedIn, member } = useMember();
+  const product = useLoad(() => fetchProduct(id, { silent: true }), `${id}|${loggedIn}`, { auto: isEntityId(id) });
+  const [sheet, setSheet] = useState<SpecIntent | null>(null);
   const [skuId, setSkuId] = useState<string | null>(null);
   const [qty, setQty] = useState(1);
   const [adding, setAdding] = useState(false);
 
   const detail = product.data;
+  // A share card carries the sharer: their invite code (a friend who joins from it counts as invited) and
+  // `from=share:<member>` for the order's attribution. Outcomes are rewarded, never the share itself.
+  useShareAppMessage(() => ({
+    title: detail ? `${detail.title}｜${BRAND.mallName}` : BRAND.mallName,
+    path: productShareUrl(id, member, detail?.visibility !== undefined && detail.visibility !== 'public'),
+    imageUrl: detail?.image,
+  }));
+  const [balance, setBalance] = useState<number | null>(null);
+  const isPointsItem = !!detail && !detail.locked && detail.pointsPrice !== null;
+  useEffect(() => {
+    if (!isPointsItem || !loggedIn) {
+      setBalance(null);
+      return;
+    }
+    let live = true;
+    fetchPoints(1, 1, { silent: true })
+      .then((points) => live && setBalance(points.balance))
+      .catch(() => live && setBalance(null));
+    return () => {
+      live = false;
+    };
+  }, [isPointsItem, loggedIn]);
   useEffect(() => {
     if (detail && !detail.locked && !skuId) setSkuId(firstAvailableSku(detail.skus)?.id ?? null);
   }, [detail, skuId]);
 
-  if (!id) return <EmptyState mark="茶" title="商品不存在" description="链接不完整，去首页看看别的好茶吧。" />;
+  if (!isEntityId(id)) {
+    return (
+      <View className="page product">
+        <EmptyState
+          mark="茶"
+          title="商品链接有误"
+          description="这个链接不完整或已失效，去首页看看别的好茶吧。"
+          actionText="去首页"
+          onAction={() => void Taro.switchTab({ url: PAGES.home })}
+        />
+      </View>
+    );
+  }
   if (product.loading && !detail) {
     return (
       <View className="page product">
@@ -143,6 +193,25 @@ export default function ProductPage() {
   }
   if (product.error || !detail) {
     const gone = product.error?.status === 404;
+    // A visitor sees public products only: a member's share of a members-only tea (marked by the link) or any
+    // product they cannot see invites a login rather than saying it is gone.
+    if (gone && !loggedIn) {
+      return (
+        <View className="page product">
+          <EmptyState
+            mark="会"
+            title={params.members ? '会员专享茶品' : '登录后查看这款茶'}
+            description={
+              params.members
+                ? '好友分享给你的是会员专享茶品，登录成为会员即可查看与购买。'
+                : '这款茶可能仅对会员开放，登录会员后即可查看；若仍看不到，说明已下架。'
+            }
+            actionText="登录查看"
+            onAction={() => goToLogin()}
+          />
+        </View>
+      );
+    }
     return (
       <View className="page product">
         {gone ? (
@@ -165,6 +234,8 @@ export default function ProductPage() {
   const max = maxQtyFor(sku);
   const buyQty = Math.max(1, Math.min(qty, max));
   const canBuy = !!sku && max > 0;
+  // A points item the balance cannot reach says by how much, and where to earn the rest (no dead end).
+  const short = balance !== null && sku?.pointsPrice ? Math.max(0, sku.pointsPrice * buyQty - balance) : 0;
 
   const requireLogin = (): boolean => {
     if (isLoggedIn()) return true;
@@ -176,7 +247,8 @@ export default function ProductPage() {
     if (!sku || !canBuy || adding || !requireLogin()) return;
     setAdding(true);
     try {
-      await addToCart(sku.id, buyQty);
+      showCartBadge(await addToCart(sku.id, buyQty));
+      setSheet(null);
       void Taro.showToast({ title: '已加入购物车', icon: 'success' });
     } catch {
       // The client has told the shopper why (库存不足, 限购…).
@@ -187,6 +259,7 @@ export default function ProductPage() {
 
   const onBuyNow = () => {
     if (!sku || !canBuy || !requireLogin()) return;
+    setSheet(null);
     void Taro.navigateTo({ url: checkoutUrl([{ skuId: sku.id, qty: buyQty }]) });
   };
 
@@ -207,25 +280,82 @@ export default function ProductPage() {
         </View>
       </View>
       <GroupBuyEntry productId={detail.id} />
-      <View className="shop-panel">
-        {detail.skus.length > 0 ? (
-          <SkuPicker
-            skus={detail.skus}
-            selectedId={skuId}
-            onSelect={(next) => {
-              setSkuId(next.id);
-              setQty((current) => Math.max(1, Math.min(current, maxQtyFor(next))));
-            }}
-            qty={buyQty}
-            onQtyChange={setQty}
-          />
-        ) : (
-          <Text className="shop-muted">暂无可选规格</Text>
-        )}
-        {sku && sku.listPrice > sku.price && !sku.pointsPrice ? (
-          <Text className="shop-muted product-saving">{`会员为你省 ${formatFen(sku.listPrice - sku.price)}`}</Text>
-        ) : null}
+      <View className="shop-panel product-spec" onClick={() => detail.skus.length > 0 && setSheet('pick')}>
+        <Text className="product-spec__label">规格</Text>
+        <Text className="product-spec__value">
+          {detail.skus.length === 0
+            ? '暂无可选规格'
+            : sku
+              ? `已选 ${sku.specsText || '默认'} × ${buyQty}`
+              : '请选择规格'}
+        </Text>
+        {detail.skus.length > 0 ? <View className="sy-cell__arrow" /> : null}
       </View>
+      {sku && sku.listPrice > sku.price && !sku.pointsPrice ? (
+        <View className="shop-panel product-saving-panel">
+          <Text className="shop-muted product-saving">{`会员为你省 ${formatFen(sku.listPrice - sku.price)}`}</Text>
+        </View>
+      ) : null}
+      <BottomSheet
+        open={sheet !== null}
+        title="选择规格"
+        onClose={() => setSheet(null)}
+        className="spec-sheet"
+        footer={
+          sheet === 'pick' ? (
+            <>
+              <Button
+                variant="outline"
+                block
+                disabled={!canBuy || short > 0}
+                loading={adding}
+                className="spec-add"
+                onClick={() => void onAddToCart()}
+              >
+                加入购物车
+              </Button>
+              <Button variant="primary" block disabled={!canBuy || short > 0} className="spec-buy" onClick={onBuyNow}>
+                {detail.pointsPrice ? '立即兑换' : '立即购买'}
+              </Button>
+            </>
+          ) : (
+            <Button
+              variant="primary"
+              block
+              disabled={!canBuy || short > 0}
+              loading={adding}
+              className="spec-confirm"
+              onClick={() => (sheet === 'cart' ? void onAddToCart() : onBuyNow())}
+            >
+              {short > 0
+                ? `还差 ${short} 积分`
+                : sheet === 'cart'
+                  ? '加入购物车'
+                  : detail.pointsPrice
+                    ? '立即兑换'
+                    : '立即购买'}
+            </Button>
+          )
+        }
+      >
+        <View className="spec-sheet__head">
+          <Image className="spec-sheet__image" src={detail.image} mode="aspectFill" />
+          <View className="spec-sheet__price">
+            <PriceBlock product={detail} sku={sku} />
+            <Text className="shop-muted">{sku ? `已选 ${sku.specsText || '默认'}` : '请选择规格'}</Text>
+          </View>
+        </View>
+        <SkuPicker
+          skus={detail.skus}
+          selectedId={skuId}
+          onSelect={(next) => {
+            setSkuId(next.id);
+            setQty((current) => Math.max(1, Math.min(current, maxQtyFor(next))));
+          }}
+          qty={buyQty}
+          onQtyChange={setQty}
+        />
+      </BottomSheet>
       <Description blocks={detail.description} />
       <View className="shop-bottom-spacer" />
       <View className="shop-bottom-bar product-bar">
@@ -233,12 +363,21 @@ export default function ProductPage() {
           <View className="product-bar__cart-icon" />
           <Text className="product-bar__cart-text">购物车</Text>
         </View>
-        {canBuy ? (
+        {canBuy && short > 0 ? (
           <View className="product-bar__actions">
-            <Button variant="outline" loading={adding} className="add-to-cart" onClick={() => void onAddToCart()}>
+            <Button variant="outline" disabled className="points-short">
+              {`还差 ${short} 积分`}
+            </Button>
+            <Button variant="gold" className="earn-points" onClick={() => openPage(MEMBER_PAGES.points)}>
+              去赚积分
+            </Button>
+          </View>
+        ) : canBuy ? (
+          <View className="product-bar__actions">
+            <Button variant="outline" className="add-to-cart" onClick={() => requireLogin() && setSheet('cart')}>
               加入购物车
             </Button>
-            <Button variant="primary" className="buy-now" onClick={onBuyNow}>
+            <Button variant="primary" className="buy-now" onClick={() => requireLogin() && setSheet('buy')}>
               {detail.pointsPrice ? '立即兑换' : '立即购买'}
             </Button>
           </View>
