@@ -21,6 +21,7 @@ import type { Logger } from './http/logger';
 import { errorHandler, jsonBody, methodOverride, requestContext, securityHeaders } from './http/middleware';
 import { type AnyRoute, buildOpenApi, defineRoute, mountRoutes } from './http/route';
 import { apiDocs, storefront } from './http/storefront';
+import { moveAddressesMember } from './modules/addresses/addresses.merge';
 import { addressesRoutes } from './modules/addresses/addresses.routes';
 import { createAddressesService } from './modules/addresses/addresses.service';
 import { adminsRoutes } from './modules/admins/admins.routes';
@@ -41,12 +42,14 @@ import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
 import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestream/livestream.routes';
 import { createLivestreamService } from './modules/livestream/livestream.service';
+import { moveGrowthMember } from './modules/membership/membership.merge';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
 import { membershipOrderSubscriber } from './modules/membership/on-order';
 import { noticesStoreRoutes } from './modules/notices/notices.routes';
 import { createNoticesService } from './modules/notices/notices.service';
 import { createLimitsHold } from './modules/orders/limits-hold';
+import { moveOrdersMember } from './modules/orders/orders.merge';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
 import { createOrdersService, type OrdersDeps } from './modules/orders/orders.service';
 import {
@@ -58,6 +61,7 @@ import { createPackageCardsService } from './modules/package-cards/package-cards
 import { paymentAdminRoutes, paymentRoutes } from './modules/payments/payments.routes';
 import { createPaymentsService } from './modules/payments/payments.service';
 import { pointsOrderSubscriber } from './modules/points/on-order';
+import { movePointsMember } from './modules/points/points.merge';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
 import { createPointsService } from './modules/points/points.service';
 import { createPointsHold } from './modules/points/points-hold';
@@ -221,6 +225,14 @@ export function createServices(deps: AppDeps) {
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
   orders.subscribe(coupons.subscriber);
+  // One-ID merges: each module moves what it owns from the retired record to the survivor (identity
+  // runs them in this order from a recorded intent, and its job finishes any a crash interrupted).
+  identity.registerMergeParticipant('points', (from, to) => movePointsMember(points, from, to));
+  identity.registerMergeParticipant('growth', moveGrowthMember);
+  identity.registerMergeParticipant('orders', moveOrdersMember);
+  identity.registerMergeParticipant('coupons', (from, to) => coupons.moveMember(from, to));
+  identity.registerMergeParticipant('addresses', moveAddressesMember);
+  identity.registerMergeParticipant('cart', (from, to) => cart.moveMember(from, to));
   const payments = createPaymentsService({
     wechatPay,
     orders,

@@ -11,6 +11,8 @@ export function housekeepingJobs(services: Services): Job[] {
         rateWindows: await removeExpiredRateWindows(now),
         refreshTokens: await services.identity.removeExpiredRefreshTokens(now),
         uploadsUnused: await services.uploads.removeUnused(now),
+        // One-ID merges a crash or a failing module left unfinished (each step is idempotent).
+        memberMergesFinished: await services.identity.finishMerges(now),
         adminThrottles: await services.admins.unlockExpired(now),
         // Product sales counts follow their SKUs' `sold`; this repairs any step a crash cut short.
         productSalesRecounted: await services.catalog.recountSales(),

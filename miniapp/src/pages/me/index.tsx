@@ -8,6 +8,7 @@ import { bindPhone, fetchMe, logout } from '../../api/identity';
 import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
 import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
+import { MeGroupBuyEntry } from '../../groupbuy/me-entry';
 import { useMember } from '../../hooks/use-member';
 import { MeMembershipEntries, MeMembershipSummary } from '../../membership/me-membership';
 import { goToLogin } from '../../navigation';
@@ -156,6 +157,7 @@ export default function MePage() {
         <MeMembershipSummary />
       </View>
       <MeShoppingEntries />
+      <MeGroupBuyEntry />
       <MeMembershipEntries />
       <CellGroup title="会员资料">
         <Cell title="手机号" value={<PhoneValue member={member} />} />

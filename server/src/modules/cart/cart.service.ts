@@ -222,6 +222,30 @@ export function createCartService(deps: { catalog: CatalogService }) {
       await removeLines(memberId, skuIds);
     },
 
+    /**
+     * One-ID merge: the retired record's lines join the survivor's cart (a line the survivor already has
+     * keeps the survivor's quantity; a full cart takes what fits), then the retired cart is removed.
+     * Repeating it changes nothing.
+     */
+    async moveMember(fromId: string, toId: string): Promise<{ moved: number }> {
+      if (fromId === toId) return { moved: 0 };
+      const from = await Cart.findById(new Types.ObjectId(fromId), { items: 1 }).lean<CartDoc>();
+      let moved = 0;
+      for (const [skuId, line] of Object.entries(from?.items ?? {})) {
+        const target = await Cart.findById(new Types.ObjectId(toId), { items: 1 }).lean<CartDoc>();
+        if (target?.items?.[skuId]) continue;
+        try {
+          await putLine(toId, skuId, line.qty);
+          moved++;
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== 'cart_full') throw error;
+          break;
+        }
+      }
+      await Cart.deleteOne({ _id: new Types.ObjectId(fromId) });
+      return { moved };
+    },
+
     async removeItem(member: CatalogViewer, skuId: string): Promise<StoreCart> {
       assertSkuId(skuId);
       await removeLines(member.id, [skuId]);

@@ -16,6 +16,7 @@ import type { WechatClient, WechatSession } from '../../adapters/wechat';
 import { containsPattern, trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { Member, type MemberDoc, MemberIdentity, RefreshToken } from './member.model';
+import { MemberMerge, type MemberMergeDoc } from './member-merge.model';
 import { hashRefreshToken, newRefreshToken, type TokenSigner } from './tokens';
 
 export interface IdentityServiceOptions {
@@ -56,8 +57,12 @@ export function toMemberView(member: MemberDoc): MemberView {
   };
 }
 
+/** A module's part of a One-ID merge: moves what `fromId` owns in that module to `toId`; idempotent. */
+export type MoveMember = (fromId: string, toId: string) => Promise<unknown>;
+
 export function createIdentityService(options: IdentityServiceOptions) {
   const { signer } = options;
+  const mergeParticipants = new Map<string, MoveMember>();
 
   async function sessionFromCode(code: string): Promise<WechatSession & { demoName?: string }> {
     const demo = DEMO_CODE.exec(code);
@@ -138,8 +143,12 @@ export function createIdentityService(options: IdentityServiceOptions) {
     }
   }
 
-  /** Moves everything `absorbed` was known by onto `survivor` and marks `absorbed` merged; repeatable. */
-  async function mergeMembers(survivor: Types.ObjectId, absorbed: Types.ObjectId): Promise<void> {
+  /**
+   * The identity module's own part of a merge: everything `absorbed` was known by moves onto `survivor`
+   * (identities, phone, marketplace links) and `absorbed` is marked merged, which also ends its logins.
+   * Repeatable: each write is conditional or a set.
+   */
+  async function moveIdentities(survivor: Types.ObjectId, absorbed: Types.ObjectId): Promise<void> {
     const absorbedDoc = await Member.findById(absorbed).lean<MemberDoc>();
     await MemberIdentity.updateMany({ member: absorbed }, { $set: { member: survivor } });
     if (absorbedDoc) {
@@ -152,10 +161,52 @@ export function createIdentityService(options: IdentityServiceOptions) {
         );
       }
       await Member.updateOne(
-        { _id: absorbed },
+        { _id: absorbed, status: 'active' },
         { $set: { status: 'merged', mergedInto: survivor }, $inc: { tokenVersion: 1 } },
       );
     }
+  }
+
+  /**
+   * Runs a recorded merge to the end: identity first (the retired record stops acting), then every
+   * registered module's `moveMember`, each marked done once it returned. Safe to run again after a
+   * crash, and concurrently (every step is idempotent and made of conditional writes).
+   */
+  async function runMerge(intent: MemberMergeDoc, now: Date): Promise<boolean> {
+    const from = intent._id.toString();
+    const to = intent.into.toString();
+    const steps: [string, () => Promise<unknown>][] = [
+      ['identity', () => moveIdentities(intent.into, intent._id)],
+      ...[...mergeParticipants].map(([name, move]): [string, () => Promise<unknown>] => [name, () => move(from, to)]),
+    ];
+    for (const [name, step] of steps) {
+      if (intent.steps?.[name]) continue;
+      try {
+        await step();
+      } catch (error) {
+        await MemberMerge.updateOne({ _id: intent._id }, { $set: { lastError: `${name}: ${String(error)}` } });
+        return false;
+      }
+      await MemberMerge.updateOne({ _id: intent._id }, { $set: { [`steps.${name}`]: now } });
+    }
+    await MemberMerge.updateOne(
+      { _id: intent._id, status: 'pending' },
+      { $set: { status: 'done', doneAt: now, lastError: null } },
+    );
+    return true;
+  }
+
+  /** Records the intent (first, so a crash leaves something to finish), then runs it. */
+  async function mergeMembers(survivor: Types.ObjectId, absorbed: Types.ObjectId, now = new Date()): Promise<void> {
+    await MemberMerge.updateOne(
+      { _id: absorbed },
+      { $setOnInsert: { into: survivor, status: 'pending', steps: {}, createdAt: now } },
+      { upsert: true },
+    ).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+    const intent = await MemberMerge.findById(absorbed).lean<MemberMergeDoc>();
+    if (intent && intent.status === 'pending') await runMerge(intent, now);
   }
 
   async function resolveMember(
@@ -409,6 +460,31 @@ export function createIdentityService(options: IdentityServiceOptions) {
       const member = Types.ObjectId.isValid(memberId) ? await Member.findById(memberId).lean<MemberDoc>() : null;
       if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
       return member;
+    },
+
+    /**
+     * Registers a module's part of One-ID merges (in app.ts createServices): the merge runner calls
+     * `move(retiredId, survivorId)` once per merge, again after a crash until it returns.
+     */
+    registerMergeParticipant(name: string, move: MoveMember): void {
+      if (mergeParticipants.has(name) || name === 'identity') throw new Error(`merge participant ${name} exists`);
+      mergeParticipants.set(name, move);
+    },
+
+    /** Merges two records found to be one person (the older survives); used by login and by tests. */
+    async mergeMembers(survivorId: string, absorbedId: string, now = new Date()): Promise<void> {
+      await mergeMembers(new Types.ObjectId(survivorId), new Types.ObjectId(absorbedId), now);
+    },
+
+    /** The merge job: finishes every merge a crash or a failing module left unfinished. */
+    async finishMerges(now = new Date()): Promise<number> {
+      const pending = await MemberMerge.find({ status: 'pending' })
+        .sort({ createdAt: 1 })
+        .limit(50)
+        .lean<MemberMergeDoc[]>();
+      let finished = 0;
+      for (const intent of pending) if (await runMerge(intent, now)) finished++;
+      return finished;
     },
 
     /** Whether `openid` (the WeChat payer of a trade) is one of this member's identities. */
