@@ -116,6 +116,17 @@ const PRODUCTS: SeedProduct[] = [
     story: '两泡量的小罐装，适合初次品鉴。',
     skus: [{ specs: [size('10g')], price: 0, pointsPrice: 1500, stock: 200, limitPerMember: 2 }],
   },
+  {
+    // New members only (the coupons module flags its SKU): the first-order trial.
+    key: 'trial-pack',
+    title: '新人尝鲜装 · 9.9 元',
+    subtitle: '龙井、岩茶、红茶各一泡，新会员首单专享',
+    category: 'green',
+    tags: ['新人专享'],
+    sales: 312,
+    story: '三款招牌茶各一泡的小样，给第一次来的你。每位新会员限购一份。',
+    skus: [{ specs: [size('3 泡装')], price: 990, stock: 500, limitPerMember: 1 }],
+  },
   // 乌龙岩茶
   {
     key: 'dahongpao',
