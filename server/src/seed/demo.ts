@@ -6,7 +6,6 @@ import type { Services } from '../app';
 import { seedCatalog } from './catalog';
 import { seedCoupons } from './coupons';
 import { seedGroupBuy } from './groupbuy';
-import { seedLivestreams } from './livestream';
 import { seedMembership } from './membership';
 
 export interface SeedReport {
@@ -18,7 +17,6 @@ export async function seedDemoData(services: Services): Promise<SeedReport> {
   seeded.push(...(await seedCatalog()));
   seeded.push(...(await seedMembership(services)));
   seeded.push(...(await seedCoupons(services)));
-  seeded.push(...(await seedLivestreams(services)));
   seeded.push(...(await seedGroupBuy(services)));
   return { seeded };
 }
