@@ -40,6 +40,9 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
 import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
+import { invitationsFilesRouter, invitationsStoreRoutes } from './modules/invitations/invitations.routes';
+import { createInvitationsService } from './modules/invitations/invitations.service';
+import { invitationsOrderSubscriber } from './modules/invitations/on-order';
 import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestream/livestream.routes';
 import { createLivestreamService } from './modules/livestream/livestream.service';
 import { moveGrowthMember } from './modules/membership/membership.merge';
@@ -52,6 +55,7 @@ import { createLimitsHold } from './modules/orders/limits-hold';
 import { moveOrdersMember } from './modules/orders/orders.merge';
 import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
 import { createOrdersService, type OrdersDeps } from './modules/orders/orders.service';
+import { createGiftHold } from './modules/package-cards/gift-hold';
 import {
   packageCardFilesRouter,
   packageCardsAdminRoutes,
@@ -65,6 +69,8 @@ import { movePointsMember } from './modules/points/points.merge';
 import { pointsAdminRoutes, pointsStoreRoutes } from './modules/points/points.routes';
 import { createPointsService } from './modules/points/points.service';
 import { createPointsHold } from './modules/points/points-hold';
+import { segmentsAdminRoutes } from './modules/segments/segments.routes';
+import { createSegmentsService } from './modules/segments/segments.service';
 import { tasksOrderSubscriber } from './modules/tasks/on-order';
 import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes';
 import { createTasksService } from './modules/tasks/tasks.service';
@@ -142,6 +148,7 @@ export function createServices(deps: AppDeps) {
     onMemberCreated: async (member) => {
       await membership.onMemberCreated(member);
       await channels.onMemberCreated(member);
+      await invitations.onMemberCreated(member);
       await coupons.onMemberCreated(member);
     },
   });
@@ -161,6 +168,8 @@ export function createServices(deps: AppDeps) {
     signingKey: deps.jwtSecret,
   });
   const tasks = createTasksService({ points, uploads });
+  const invitations = createInvitationsService({ points, tasks, ...(wechat ? { wechat } : {}) });
+  const segments = createSegmentsService({ channels, coupons: () => coupons });
   const membership = createMembershipService({ points });
   const catalog = createCatalogService({ benefitsFor: (tier) => membership.benefitsFor(tier) });
   const cart = createCartService({ catalog });
@@ -219,11 +228,13 @@ export function createServices(deps: AppDeps) {
   orders.registerHold(createStockHold());
   orders.registerHold(createPointsHold(points));
   orders.registerHold(coupons.hold);
+  orders.registerHold(createGiftHold(packageCards));
   // Who reacts to order events; orders knows none of them.
   orders.subscribe(createStockSubscriber());
   orders.subscribe(membershipOrderSubscriber(membership));
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
+  orders.subscribe(invitationsOrderSubscriber(invitations));
   orders.subscribe(coupons.subscriber);
   // One-ID merges: each module moves what it owns from the retired record to the survivor (identity
   // runs them in this order from a recorded intent, and its job finishes any a crash interrupted).
@@ -250,6 +261,8 @@ export function createServices(deps: AppDeps) {
     identity,
     channels,
     packageCards,
+    invitations,
+    segments,
     coupons,
     admins,
     catalog,
@@ -309,6 +322,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...pointsStoreRoutes(services.points),
     ...tasksStoreRoutes(services.tasks),
     ...packageCardsStoreRoutes(services.packageCards),
+    ...invitationsStoreRoutes(services.invitations),
     ...noticesStoreRoutes(services.notices),
     ...livestreamStoreRoutes(services.livestream),
     ...couponsStoreRoutes(services.coupons),
@@ -325,6 +339,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...livestreamAdminRoutes(services.livestream),
     ...packageCardsAdminRoutes(services.packageCards),
     ...channelsAdminRoutes(services.channels),
+    ...segmentsAdminRoutes(services.segments),
     ...couponsAdminRoutes(services.coupons),
   ];
 
@@ -362,6 +377,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   app.use(jsonBody());
   app.use(uploadsRouter(services.uploads, authenticator).routes());
   app.use(packageCardFilesRouter(services.packageCards, authenticator).routes());
+  app.use(invitationsFilesRouter(services.invitations, authenticator).routes());
   app.use(couponsCsvRouter(services.coupons, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());

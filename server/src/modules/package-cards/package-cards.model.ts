@@ -29,6 +29,7 @@ const batchSchema = new Schema(
   { collection: 'package_card_batches', versionKey: false, timestamps: true },
 );
 batchSchema.index({ createdAt: -1 });
+batchSchema.index({ 'benefit.giftSkuId': 1 });
 
 export interface PackageCardBatchDoc {
   _id: Types.ObjectId;

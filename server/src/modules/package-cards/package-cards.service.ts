@@ -539,9 +539,12 @@ export function createPackageCardsService(options: PackageCardsServiceOptions) {
       }));
     },
 
-    /** SKU ids that only a gift grant opens (every batch's gift SKU). */
-    async giftSkuIds(): Promise<Set<string>> {
-      const ids = await PackageCardBatch.distinct('benefit.giftSkuId');
+    /** Which of these SKUs only a gift grant opens (some batch's gift SKU); one indexed query. */
+    async giftSkusAmong(skuIds: readonly string[]): Promise<Set<string>> {
+      if (skuIds.length === 0) return new Set();
+      const ids = await PackageCardBatch.distinct('benefit.giftSkuId', {
+        'benefit.giftSkuId': trustedOperators({ $in: [...skuIds] }),
+      });
       return new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0));
     },
 
