@@ -20,7 +20,7 @@ import { AppError } from './http/errors';
 import type { Logger } from './http/logger';
 import { errorHandler, jsonBody, methodOverride, requestContext, securityHeaders } from './http/middleware';
 import { type AnyRoute, buildOpenApi, defineRoute, mountRoutes } from './http/route';
-import { apiDocs, storefront } from './http/storefront';
+import { apiDocs, compression, seedMediaFiles, storefront } from './http/storefront';
 import { moveAddressesMember } from './modules/addresses/addresses.merge';
 import { addressesRoutes } from './modules/addresses/addresses.routes';
 import { createAddressesService } from './modules/addresses/addresses.service';
@@ -83,6 +83,7 @@ export interface AppDeps {
   engine: EngineKind;
   log: Logger;
   /** WeChat Pay credentials: the merchant's in production, the sandbox's own in demo mode. */
+import { seedMedia } from './seed/catalog';
   payment: PaymentSetup;
   /** Where this server is reachable (set once it listens): notify URLs and the demo sandbox derive from it. */
   runtime: { baseUrl: string };
@@ -391,3 +392,5 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
 
   return { app, services, openApiDocument };
 }
+  app.use(compression());
+  app.use(seedMediaFiles(seedMedia()));

@@ -41,7 +41,10 @@ export function specsText(specs: readonly Spec[]): string {
 export const ImageUrlSchema = z
   .string()
   .max(200_000)
-  .regex(/^(https:\/\/[^\s"'<>]+|data:image\/(png|jpeg|webp|gif|svg\+xml);base64,[A-Za-z0-9+/]+=*)$/, '图片地址无效');
+  .regex(
+    /^(https:\/\/[^\s"'<>]+|\/api\/(uploads|media)\/(?!.*\.\.)[A-Za-z0-9._/-]+|data:image\/(png|jpeg|webp|gif|svg\+xml);base64,[A-Za-z0-9+/]+=*)$/,
+    '图片地址无效',
+  );
 
 /**
  * Product description as structured blocks, never HTML: the storefront renders each block with its own

@@ -346,8 +346,29 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+/**
+ * Seeded pictures are static files the server answers from memory (`/api/media/seed/<hash>.svg`,
+ * cached for a year: the name changes when the picture does), never data URIs inside documents, which
+ * made every list page carry the pictures of all its products.
+ */
+const SEED_MEDIA = new Map<string, string>();
+
+function svgFile(svg: string): string {
+  const name = `${createHash('sha256').update(svg).digest('hex').slice(0, 16)}.svg`;
+  SEED_MEDIA.set(name, svg);
+  return `/api/media/seed/${name}`;
+}
+
+/** Every seeded picture by file name, whether or not this process seeded (a restart serves them too). */
+export function seedMedia(): ReadonlyMap<string, string> {
+  if (SEED_MEDIA.size === 0) {
+    for (const category of CATEGORIES) categoryIcon(category.mark, category.palette);
+    for (const product of PRODUCTS) {
+      const palette = CATEGORIES.find((category) => category.key === product.category)!.palette;
+      productImage(product.title, palette, (product.visibility ?? 'public') !== 'public');
+    }
+  }
+  return SEED_MEDIA;
 }
 
 /** A square product picture: the category colour, a steaming tea bowl and the product's name (gold frame for private ones). */
@@ -364,7 +385,7 @@ function productImage(title: string, palette: Palette, privateProduct: boolean):
 ${edition ? `<text x="300" y="505" text-anchor="middle" font-family="'PingFang SC','Noto Sans SC',sans-serif" font-size="28" fill="${accent}">${escapeXml(edition)}</text>` : ''}
 <text x="560" y="570" text-anchor="end" font-family="serif" font-size="22" fill="${palette.ink}" opacity="0.6">山茶集</text>
 </svg>`;
-  return svgDataUri(svg);
+  return svgFile(svg);
 }
 
 function categoryIcon(mark: string, palette: Palette): string {
@@ -372,7 +393,7 @@ function categoryIcon(mark: string, palette: Palette): string {
 <circle cx="48" cy="48" r="46" fill="${palette.ground}"/>
 <text x="48" y="62" text-anchor="middle" font-family="'PingFang SC','Noto Serif SC',serif" font-size="40" fill="${palette.ink}">${escapeXml(mark)}</text>
 </svg>`;
-  return svgDataUri(svg);
+  return svgFile(svg);
 }
 
 function description(product: SeedProduct, image: string): DescriptionBlock[] {
