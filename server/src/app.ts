@@ -45,6 +45,7 @@ import { createInvitationsService } from './modules/invitations/invitations.serv
 import { invitationsOrderSubscriber } from './modules/invitations/on-order';
 import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestream/livestream.routes';
 import { createLivestreamService } from './modules/livestream/livestream.service';
+import { livestreamOrderSubscriber } from './modules/livestream/on-order';
 import { moveGrowthMember } from './modules/membership/membership.merge';
 import { membershipAdminRoutes, membershipStoreRoutes } from './modules/membership/membership.routes';
 import { createMembershipService } from './modules/membership/membership.service';
@@ -188,6 +189,7 @@ export function createServices(deps: AppDeps) {
     notices,
     reminderMinutes: config.LIVE_REMINDER_MINUTES,
     attributionHours: config.LIVE_ATTRIBUTION_HOURS,
+    touches: channels,
     log: deps.log,
   });
   const packageCards = createPackageCardsService({
@@ -235,6 +237,7 @@ export function createServices(deps: AppDeps) {
   orders.subscribe(membershipOrderSubscriber(membership));
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
+  orders.subscribe(livestreamOrderSubscriber(livestream));
   orders.subscribe(invitationsOrderSubscriber(invitations));
   orders.subscribe(coupons.subscriber);
   // One-ID merges: each module moves what it owns from the retired record to the survivor (identity

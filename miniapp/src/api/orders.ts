@@ -9,6 +9,7 @@ import {
   type VisibleOrderStatus,
 } from '@siyu/shared';
 import Taro from '@tarojs/taro';
+import { liveOrderSource } from '../live/touch';
 import { ApiError, NETWORK_MESSAGE, request, type Shape } from './client';
 
 export interface OrderLineInput {
@@ -61,6 +62,8 @@ export interface PlaceOrderInput {
   remark?: string;
   pointsToUse?: number;
   fromCart?: boolean;
+  /** Where the order came from (`live:<id>`, `group:<id>`); defaults to the last live touch within its window. */
+  from?: string;
 }
 
 /**
@@ -72,6 +75,8 @@ export function placeOrder(input: PlaceOrderInput, idempotencyKey: string): Prom
   if (input.remark?.trim()) body.remark = input.remark.trim();
   if (input.pointsToUse) body.pointsToUse = input.pointsToUse;
   if (input.fromCart) body.fromCart = true;
+  const from = input.from ?? liveOrderSource();
+  if (from) body.from = from;
   return request(
     { method: 'POST', path: '/orders', body, headers: { 'Idempotency-Key': idempotencyKey } },
     OrderViewSchema,

@@ -6,6 +6,7 @@ import type { Services } from '../app';
 import { seedCatalog } from './catalog';
 import { seedCoupons } from './coupons';
 import { seedGroupBuy } from './groupbuy';
+import { seedLivestreams } from './livestream';
 import { seedMembership } from './membership';
 
 export interface SeedReport {
@@ -16,6 +17,7 @@ export async function seedDemoData(services: Services): Promise<SeedReport> {
   const seeded: string[] = [];
   seeded.push(...(await seedCatalog()));
   seeded.push(...(await seedMembership(services)));
+  seeded.push(...(await seedLivestreams(services)));
   seeded.push(...(await seedCoupons(services)));
   seeded.push(...(await seedGroupBuy(services)));
   return { seeded };

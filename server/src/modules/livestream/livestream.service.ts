@@ -38,6 +38,7 @@ import type { PointsService } from '../points/points.service';
 import {
   LiveClick,
   LiveOrder,
+  type LiveOrderDoc,
   LiveReservation,
   type LiveReservationDoc,
   LiveReservationOutcome,
@@ -120,10 +121,10 @@ export function createLivestreamService(deps: LivestreamDeps) {
     return {
       id: live._id.toString(),
       title: live.title,
-      cover: live.cover,
-      description: live.description,
+      cover: live.cover ?? '',
+      description: live.description ?? '',
       finderUserName: live.finderUserName,
-      noticeId: live.noticeId,
+      noticeId: live.noticeId ?? null,
       startsAt: live.startsAt.toISOString(),
       endsAt: live.endsAt.toISOString(),
       status: live.status,
@@ -133,9 +134,9 @@ export function createLivestreamService(deps: LivestreamDeps) {
         role: item.role,
         title: titles[index] ?? '',
       })),
-      reservationRewardPoints: live.reservationRewardPoints,
-      createdAt: new Date(live.createdAt).toISOString(),
-      updatedAt: new Date(live.updatedAt).toISOString(),
+      reservationRewardPoints: live.reservationRewardPoints ?? 0,
+      createdAt: new Date(live.createdAt ?? live.startsAt).toISOString(),
+      updatedAt: new Date(live.updatedAt ?? live.createdAt ?? live.startsAt).toISOString(),
     };
   }
 
@@ -160,16 +161,16 @@ export function createLivestreamService(deps: LivestreamDeps) {
     return {
       id: live._id.toString(),
       title: live.title,
-      cover: live.cover,
-      description: live.description,
+      cover: live.cover ?? '',
+      description: live.description ?? '',
       finderUserName: live.finderUserName,
-      noticeId: live.noticeId,
+      noticeId: live.noticeId ?? null,
       startsAt: live.startsAt.toISOString(),
       endsAt: live.endsAt.toISOString(),
       status,
       statusText: LIVE_STATUS_TEXT[status],
       productCount: live.products.length,
-      reservationRewardPoints: live.reservationRewardPoints,
+      reservationRewardPoints: live.reservationRewardPoints ?? 0,
       reserved: viewer ? own.reservation?.state === 'reserved' : null,
       reminder: own.reminder,
     };
@@ -288,14 +289,12 @@ export function createLivestreamService(deps: LivestreamDeps) {
     /** Per-live numbers: reservations, reminders, click-throughs and the attributed sales. */
     async stats(liveId: string): Promise<AdminLiveStats> {
       const live = await requireLive(liveId);
-      const [reservations, reminders, clickThroughs, byMember, refundedOrders] = await Promise.all([
+      const [reservations, reminders, clickThroughs, paidOrders, refundedOrders] = await Promise.all([
         LiveReservation.countDocuments({ live: live._id, state: 'reserved' }),
         notices.countsFor(LIVE_REMINDER_TEMPLATE, reminderTopic(liveId)),
         LiveClick.countDocuments({ live: live._id }),
-        LiveOrder.aggregate<{ _id: Types.ObjectId; orders: number; gmv: number }>([
-          { $match: { live: live._id, refundedAt: null } },
-          { $group: { _id: '$member', orders: { $sum: 1 }, gmv: { $sum: '$payable' } } },
-        ]),
+        // Summed here rather than with $group/$sum: FerretDB 1.x answered 0 for `$sum: '$payable'`.
+        LiveOrder.find({ live: live._id, refundedAt: null }, { member: 1, payable: 1 }).lean<LiveOrderDoc[]>(),
         LiveOrder.countDocuments({ live: live._id, refundedAt: trustedOperators({ $ne: null }) }),
       ]);
       return {
@@ -304,9 +303,9 @@ export function createLivestreamService(deps: LivestreamDeps) {
         remindersSent: reminders.sent,
         remindersFailed: reminders.failed,
         clickThroughs,
-        orders: byMember.reduce((sum, row) => sum + row.orders, 0),
-        payingMembers: byMember.length,
-        gmv: byMember.reduce((sum, row) => sum + row.gmv, 0),
+        orders: paidOrders.length,
+        payingMembers: new Set(paidOrders.map((order) => order.member.toString())).size,
+        gmv: paidOrders.reduce((sum, order) => sum + order.payable, 0),
         refundedOrders,
       };
     },
