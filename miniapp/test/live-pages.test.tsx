@@ -2,6 +2,7 @@ import type { StoreLive, StoreLiveDetail } from '@siyu/shared';
 import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { placeOrder } from '../src/api/orders';
 import { HomeLiveEntry } from '../src/live/home-live-entry';
 import { ReminderButton } from '../src/live/reminder-button';
 import { liveOrderSource, rememberLiveTouch } from '../src/live/touch';
@@ -158,6 +159,17 @@ describe('attribution window', () => {
     rememberLiveTouch(LIVE_ID, 24, now);
     expect(liveOrderSource(now + 23 * HOUR)).toBe(`live:${LIVE_ID}`);
     expect(liveOrderSource(now + 25 * HOUR)).toBeUndefined();
+  });
+
+  it('placing an order within the window sends from=live:<id> with the order request', async () => {
+    signIn();
+    respondWith(() => ({ statusCode: 500, data: null }));
+    rememberLiveTouch(LIVE_ID, 24);
+    await placeOrder({ items: [{ skuId: openCard.id, qty: 1 }], addressId: 'b'.repeat(24) }, 'key-12345678').catch(
+      () => undefined,
+    );
+    const sent = requests().find((r) => r.url === '/api/orders');
+    expect(sent?.data).toMatchObject({ from: `live:${LIVE_ID}` });
   });
 });
 
