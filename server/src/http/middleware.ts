@@ -25,7 +25,9 @@ export function errorHandler() {
       await next();
     } catch (caught) {
       const error = toAppError(caught);
-      if (error.status >= 500) {
+      if (error.code === 'database_unavailable') {
+        ctx.state.log?.warn({ err: (caught as Error)?.message }, 'database unavailable');
+      } else if (error.status >= 500) {
         ctx.state.log?.error({ err: caught }, 'request failed');
       }
       ctx.status = error.status;
@@ -41,8 +43,34 @@ export function errorHandler() {
   };
 }
 
+/** Errors that mean "the database cannot be reached right now", not "this request is wrong". */
+const DATABASE_DOWN = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function isDatabaseUnavailable(caught: unknown): boolean {
+  const error = caught as { name?: unknown; message?: unknown } | null;
+  if (!error || typeof error !== 'object') return false;
+  if (typeof error.name === 'string' && DATABASE_DOWN.has(error.name)) return true;
+  // Mongoose queues commands while disconnected and gives up after bufferTimeoutMS.
+  return (
+    typeof error.message === 'string' && /buffering timed out|connection .* closed|ECONNREFUSED/i.test(error.message)
+  );
+}
+
 function toAppError(caught: unknown): AppError {
   if (caught instanceof AppError) return caught;
+  if (isDatabaseUnavailable(caught)) {
+    return new AppError('unavailable', 'database_unavailable', '服务暂时不可用，请稍后重试', undefined, {
+      'Retry-After': '5',
+    });
+  }
   // Errors raised by Koa / raw-body carry an HTTP status; only client errors are passed through.
   const status = (caught as { status?: unknown })?.status;
   if (status === 413) return new AppError('payload_too_large', 'payload_too_large', '请求内容过大（上限 1 MB）');
