@@ -25,14 +25,10 @@ describe('buying tea on the H5 storefront', () => {
     await page.waitForURL(/packages\/shop\/address-edit\/index/);
     await page.locator('.address-name input, input.address-name').first().fill('林小满');
     await page.locator('.address-phone input, input.address-phone').first().fill('13800138000');
-    for (const [field, value] of [
-      ['province', '浙江省'],
-      ['city', '杭州市'],
-      ['district', '西湖区'],
-    ] as const) {
-      const input = page.locator(`.address-${field} input, input.address-${field}`).first();
-      if (await input.count()) await input.fill(value);
-    }
+    // 所在地区 comes from the 省/市/区 picker (the dataset ships with the storefront): take its first region.
+    await page.locator('.address-region').click();
+    await page.locator('.taro-picker__action', { hasText: '确定' }).click();
+    await expect.poll(() => page.locator('.sy-region__text').textContent()).toContain('北京市');
     await page
       .locator('.address-detail input, input.address-detail, textarea.address-detail, .address-detail textarea')
       .first()

@@ -47,7 +47,11 @@ export default defineConfig<'webpack5'>(async (merge: Merge) => {
       '@siyu/shared': sharedSource,
     },
     defineConstants: {},
-    copy: { patterns: [], options: {} },
+    // The H5 page's root-font-size script is a file of its own (the CSP allows no inline script).
+    copy: {
+      patterns: isH5 ? [{ from: 'src/root-font-size.js', to: 'dist-h5/root-font-size.js' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

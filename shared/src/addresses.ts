@@ -1,6 +1,7 @@
 /** The member's address book: at most 20 addresses, exactly one of them the default. */
 import { z } from 'zod';
 import { MainlandMobileSchema } from './identity';
+import { MobileInputSchema } from './phone';
 
 export const ADDRESS_BOOK_LIMIT = 20;
 
@@ -13,7 +14,10 @@ const addressFields = {
   detail: z.string().trim().min(2).max(120),
 };
 
-export const CreateAddressRequestSchema = z.object({ ...addressFields, isDefault: z.boolean().optional() }).strict();
+/** Requests take the phone as pasted (+86, spaces, dashes) and store the bare number: the page's rule exactly. */
+export const CreateAddressRequestSchema = z
+  .object({ ...addressFields, phone: MobileInputSchema, isDefault: z.boolean().optional() })
+  .strict();
 export type CreateAddressRequest = z.infer<typeof CreateAddressRequestSchema>;
 
 export const UpdateAddressRequestSchema = CreateAddressRequestSchema.partial()

@@ -12,6 +12,7 @@ export * from './membership';
 export * from './money';
 export * from './notices';
 export * from './orders';
+export * from './phone';
 export * from './pricing';
 export * from './tiers';
 export * from './time';

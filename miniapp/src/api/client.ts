@@ -13,6 +13,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const NETWORK_MESSAGE = '网络不给力，请稍后重试';
 export const SESSION_EXPIRED_MESSAGE = '登录已过期，请重新登录';
 const UNEXPECTED_MESSAGE = '服务开小差了，请稍后重试';
+export const BROKEN_LINK_MESSAGE = '链接有误或已失效，请返回重试';
 
 /** Why a call failed: `code` is the server's stable code (or `network` / `session_expired` / `bad_response`). */
 export class ApiError extends Error {
@@ -89,6 +90,8 @@ function toError(response: RawResponse): ApiError {
   const parsed = ErrorBodySchema.safeParse(response.data);
   if (parsed.success) {
     const { code, message, details } = parsed.data.error;
+    // A malformed id in a link reaches the API as a bad path parameter: say so in the shopper's words.
+    if (code === 'invalid_params') return new ApiError(code, BROKEN_LINK_MESSAGE, response.statusCode, details);
     return new ApiError(code, message || UNEXPECTED_MESSAGE, response.statusCode, details);
   }
   if (response.statusCode >= 500 || response.statusCode === 0) {

@@ -1,10 +1,12 @@
-import type { CreateAddressRequest } from '@siyu/shared';
+import { type CreateAddressRequest, mobileProblem, normalizeMobile } from '@siyu/shared';
 import { Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { createAddress, fetchAddress, updateAddress } from '../../../api/addresses';
+import type { ApiError } from '../../../api/client';
 import { isLoggedIn } from '../../../api/session';
 import { Button, ErrorState, LoadingState } from '../../../components';
+import { RegionPicker } from '../../../components/region-picker';
 import { useLoad } from '../../../hooks/use-load';
 import { usePageParams } from '../../../hooks/use-page-params';
 import { goToLogin } from '../../../navigation';
@@ -15,24 +17,42 @@ type Draft = Required<CreateAddressRequest>;
 
 const EMPTY: Draft = { name: '', phone: '', province: '', city: '', district: '', detail: '', isDefault: false };
 
-type Field = Exclude<keyof Draft, 'isDefault'>;
+type Field = 'name' | 'phone' | 'region' | 'detail';
+type FieldErrors = Partial<Record<Field, string>>;
 
-const FIELDS: Array<{ key: Field; label: string; placeholder: string; maxlength: number; type?: 'number' }> = [
-  { key: 'name', label: '收货人', placeholder: '姓名', maxlength: 20 },
-  { key: 'phone', label: '手机号', placeholder: '11 位手机号', maxlength: 11, type: 'number' },
-  { key: 'province', label: '省份', placeholder: '如 浙江省', maxlength: 20 },
-  { key: 'city', label: '城市', placeholder: '如 杭州市', maxlength: 20 },
-  { key: 'district', label: '区县', placeholder: '如 西湖区', maxlength: 20 },
-  { key: 'detail', label: '详细地址', placeholder: '街道、门牌号等', maxlength: 120 },
-];
+/**
+ * What is wrong with the draft, field by field, by the rules the server applies (the phone rule is the shared
+ * one, so a pasted +86 number passes both and 12800138000 neither).
+ */
+export function addressProblems(draft: Draft): FieldErrors {
+  const problems: FieldErrors = {};
+  if (!draft.name.trim()) problems.name = '请填写收货人';
+  const phone = mobileProblem(draft.phone);
+  if (phone) problems.phone = phone;
+  if (!draft.province.trim() || !draft.city.trim() || !draft.district.trim()) problems.region = '请选择省、市、区';
+  if (draft.detail.trim().length < 2) problems.detail = '请填写详细地址（至少 2 个字）';
+  return problems;
+}
 
-/** A first hint before the server checks (it has the last word, and its message is shown as is). */
-export function addressHint(draft: Draft): string | null {
-  if (!draft.name.trim()) return '请填写收货人';
-  if (!/^1\d{10}$/.test(draft.phone.trim())) return '请填写 11 位手机号';
-  if (!draft.province.trim() || !draft.city.trim() || !draft.district.trim()) return '请填写省、市、区';
-  if (draft.detail.trim().length < 2) return '请填写详细地址';
-  return null;
+/** The server's field errors (`details.issues[].path` = `body.phone`…) placed on the fields they name. */
+function serverProblems(error: unknown): FieldErrors {
+  const issues = (error as ApiError | undefined)?.details as { issues?: Array<{ path?: string; message?: string }> };
+  const problems: FieldErrors = {};
+  for (const issue of issues?.issues ?? []) {
+    const key = issue.path?.split('.')[1];
+    const field: Field | undefined =
+      key === 'province' || key === 'city' || key === 'district'
+        ? 'region'
+        : key === 'name' || key === 'phone' || key === 'detail'
+          ? key
+          : undefined;
+    if (field && !problems[field]) problems[field] = issue.message ?? '请检查这一项';
+  }
+  return problems;
+}
+
+function FieldError({ message }: { message?: string }) {
+  return message ? <Text className="address-form__error">{message}</Text> : null;
 }
 
 export default function AddressEditPage() {
@@ -41,6 +61,7 @@ export default function AddressEditPage() {
   const existing = useLoad(async () => (id ? fetchAddress(id, { silent: true }) : null), id ?? '');
   const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
   const [saving, setSaving] = useState(false);
+  const [problems, setProblems] = useState<FieldErrors>({});
 
   useDidShow(() => {
     if (!isLoggedIn()) goToLogin();
@@ -62,18 +83,19 @@ export default function AddressEditPage() {
     return <LoadingState rows={4} />;
   }
 
-  const edit = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const edit = (patch: Partial<Draft>, field: Field) => {
+    setDraft({ ...draft, ...patch });
+    if (problems[field]) setProblems({ ...problems, [field]: undefined });
+  };
 
   const save = async () => {
     if (saving) return;
-    const hint = addressHint(draft);
-    if (hint) {
-      void Taro.showToast({ title: hint, icon: 'none' });
-      return;
-    }
+    const found = addressProblems(draft);
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
     const body: Draft = {
       name: draft.name.trim(),
-      phone: draft.phone.trim(),
+      phone: normalizeMobile(draft.phone),
       province: draft.province.trim(),
       city: draft.city.trim(),
       district: draft.district.trim(),
@@ -86,8 +108,9 @@ export default function AddressEditPage() {
       else await createAddress(body);
       void Taro.showToast({ title: '已保存', icon: 'success' });
       setTimeout(() => void Taro.navigateBack().catch(() => undefined), 500);
-    } catch {
-      // The server's reason (e.g. 请输入正确的手机号) has been toasted by the client.
+    } catch (caught) {
+      // The client has toasted the reason; a field the server named also shows it in place.
+      setProblems(serverProblems(caught));
     } finally {
       setSaving(false);
     }
@@ -96,26 +119,67 @@ export default function AddressEditPage() {
   return (
     <View className="page address-edit">
       <View className="shop-panel address-form">
-        {FIELDS.map((field) => (
-          <View key={field.key} className="address-form__row">
-            <Text className="address-form__label">{field.label}</Text>
+        <View className="address-form__field">
+          <View className="address-form__row">
+            <Text className="address-form__label">收货人</Text>
             <Input
-              className={`address-form__input address-${field.key}`}
-              type={field.type === 'number' ? 'number' : 'text'}
-              value={draft[field.key]}
-              maxlength={field.maxlength}
-              placeholder={field.placeholder}
-              onInput={(event) => edit({ [field.key]: event.detail.value } as Partial<Draft>)}
+              className="address-form__input address-name"
+              value={draft.name}
+              maxlength={20}
+              placeholder="姓名"
+              onInput={(event) => edit({ name: event.detail.value }, 'name')}
             />
           </View>
-        ))}
+          <FieldError message={problems.name} />
+        </View>
+        <View className="address-form__field">
+          <View className="address-form__row">
+            <Text className="address-form__label">手机号</Text>
+            <Input
+              className="address-form__input address-phone"
+              type="text"
+              value={draft.phone}
+              maxlength={20}
+              placeholder="11 位手机号，可直接粘贴"
+              onInput={(event) => edit({ phone: event.detail.value }, 'phone')}
+              onBlur={() => draft.phone && setProblems({ ...problems, phone: mobileProblem(draft.phone) ?? undefined })}
+            />
+          </View>
+          <FieldError message={problems.phone} />
+        </View>
+        <View className="address-form__field">
+          <View className="address-form__row">
+            <Text className="address-form__label">所在地区</Text>
+            <View className="address-form__region">
+              <RegionPicker
+                className="address-region"
+                value={{ province: draft.province, city: draft.city, district: draft.district }}
+                onChange={(region) => edit(region, 'region')}
+              />
+            </View>
+          </View>
+          <FieldError message={problems.region} />
+        </View>
+        <View className="address-form__field">
+          <View className="address-form__row">
+            <Text className="address-form__label">详细地址</Text>
+            <Input
+              className="address-form__input address-detail"
+              value={draft.detail}
+              maxlength={120}
+              placeholder="街道、门牌号等"
+              onInput={(event) => edit({ detail: event.detail.value }, 'detail')}
+            />
+          </View>
+          <FieldError message={problems.detail} />
+        </View>
         <View className="address-form__row address-form__row--switch">
           <Text className="address-form__label">设为默认地址</Text>
           <Switch
             className="address-default"
             checked={draft.isDefault}
             color="#1f3a2e"
-            onChange={(event) => edit({ isDefault: Boolean(event.detail.value) })}
+            onChange={(event) => setDraft({ ...draft, isDefault: Boolean(event.detail.value) })}
           />
         </View>
       </View>
