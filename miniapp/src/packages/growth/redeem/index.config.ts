@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '包裹卡兑换',
+});
