@@ -35,6 +35,8 @@ import { channelsAdminRoutes } from './modules/channels/channels.routes';
 import { createChannelsService } from './modules/channels/channels.service';
 import { couponsAdminRoutes, couponsCsvRouter, couponsStoreRoutes } from './modules/coupons/coupons.routes';
 import { createCouponsService } from './modules/coupons/coupons.service';
+import { groupBuyAdminRoutes, groupBuyStoreRoutes } from './modules/groupbuy/groupbuy.routes';
+import { createGroupBuyService } from './modules/groupbuy/groupbuy.service';
 import { createAuthenticator } from './modules/identity/authenticator';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
@@ -237,6 +239,30 @@ export function createServices(deps: AppDeps) {
   orders.subscribe(membershipOrderSubscriber(membership));
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
+  // Group-buy: a seat is a hold (after stock); its subscriber opens, fills and settles groups.
+  const groupBuy = createGroupBuyService({
+    catalog,
+    orders: {
+      create: (viewer, input, key, options) => orders.create(viewer, input, key, options),
+      openGate: (orderId, gate) => orders.openGate(orderId, gate),
+      find: (orderId) => orders.loadById(orderId),
+      hasPaidOrder: (memberId) => orders.hasPaidOrder(memberId),
+    },
+    payments: {
+      refund: (orderId, reason) => payments.refund(orderId, reason),
+      cancelIfUnpaid: (order, now) => payments.cancelIfUnpaid(order, now),
+    },
+    members: {
+      profile: async (memberId) => {
+        const member = await identity.me(memberId);
+        return { nickname: member.nickname, avatar: member.avatarUrl };
+      },
+    },
+    notices,
+    touches: channels,
+  });
+  orders.registerHold(groupBuy.seatHold);
+  orders.subscribe(groupBuy.subscriber);
   orders.subscribe(livestreamOrderSubscriber(livestream));
   orders.subscribe(invitationsOrderSubscriber(invitations));
   orders.subscribe(coupons.subscriber);
@@ -282,6 +308,7 @@ export function createServices(deps: AppDeps) {
     payments,
     notices,
     livestream,
+    groupBuy,
   };
 }
 
@@ -329,6 +356,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...invitationsStoreRoutes(services.invitations),
     ...noticesStoreRoutes(services.notices),
     ...livestreamStoreRoutes(services.livestream),
+    ...groupBuyStoreRoutes(services.groupBuy),
     ...couponsStoreRoutes(services.coupons),
   ];
   const adminRoutes: AnyRoute[] = [
@@ -341,6 +369,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...pointsAdminRoutes(services.points),
     ...tasksAdminRoutes(services.tasks),
     ...livestreamAdminRoutes(services.livestream),
+    ...groupBuyAdminRoutes(services.groupBuy),
     ...packageCardsAdminRoutes(services.packageCards),
     ...channelsAdminRoutes(services.channels),
     ...segmentsAdminRoutes(services.segments),

@@ -10,7 +10,13 @@ import { AppError } from '../../http/errors';
 import { type CampaignCatalog, createCampaignsService, loadCampaign } from './campaigns.service';
 import { createGroupOutcomes, type GroupBuyPayments } from './group-outcomes';
 import { GROUPBUY_NOTICE_KEY, groupNotices, groupTopic, type NoticesPort } from './groupbuy.notices';
-import { createGroupsService, type GroupBuyOrders, leaderFace, loadGroupOrThrow } from './groups.service';
+import {
+  createGroupsService,
+  type GroupBuyOrders,
+  type GroupTouches,
+  leaderFace,
+  loadGroupOrThrow,
+} from './groups.service';
 import { groupBuySubscriber } from './on-order';
 import { createSeatHold, type SeatHoldDeps } from './seat-hold';
 
@@ -19,12 +25,13 @@ export interface GroupBuyDeps {
   orders: GroupBuyOrders;
   payments: GroupBuyPayments;
   members: SeatHoldDeps;
+  touches?: GroupTouches;
   /** The notices module (subscribe messages); without it no notice is sent. */
   notices?: NoticesPort;
 }
 
 export function createGroupBuyService(deps: GroupBuyDeps) {
-  const groups = createGroupsService({ orders: deps.orders });
+  const groups = createGroupsService({ orders: deps.orders, ...(deps.touches ? { touches: deps.touches } : {}) });
   const outcomes = createGroupOutcomes({
     orders: deps.orders,
     payments: deps.payments,

@@ -35,7 +35,7 @@ export type Viewer = { id: string; tier: TierCode };
 export interface GroupBuyOrders {
   create(
     viewer: Viewer,
-    input: { items: { skuId: string; qty: number }[]; addressId: string },
+    input: { items: { skuId: string; qty: number }[]; addressId: string; from?: string },
     idempotencyKey: string,
     options: PlaceOrderOptions,
   ): Promise<OrderView>;
@@ -71,7 +71,12 @@ export function loadGroupOrThrow(groupId: string) {
   })();
 }
 
-export function createGroupsService(deps: { orders: GroupBuyOrders }) {
+/** Where members come from (the channels module): a joiner reached through a group's share. */
+export interface GroupTouches {
+  recordTouch(memberId: string, touch: { type: 'groupbuy'; id: string; at: Date }): Promise<void>;
+}
+
+export function createGroupsService(deps: { orders: GroupBuyOrders; touches?: GroupTouches }) {
   function orderKey(groupId: Types.ObjectId | string, key: string) {
     return `group:${groupId.toString()}:${key}`;
   }
@@ -92,7 +97,8 @@ export function createGroupsService(deps: { orders: GroupBuyOrders }) {
     const sku = skuOf(campaign, input.skuId);
     return deps.orders.create(
       viewer,
-      { items: [{ skuId: sku.skuId, qty: 1 }], addressId: input.addressId },
+      // Attributed to the group (`order.attribution`), so analytics can tell what group-buys sell.
+      { items: [{ skuId: sku.skuId, qty: 1 }], addressId: input.addressId, from: `group:${group._id.toString()}` },
       orderKey(group._id, key),
       {
         priceOverrides: { [sku.skuId]: { unitPrice: sku.groupPrice, priceSource: 'group' } },
@@ -233,6 +239,9 @@ export function createGroupsService(deps: { orders: GroupBuyOrders }) {
         await assertNewMember(viewer, campaign);
       }
       const order = await placeOrder(viewer, group, campaign, input, key);
+      await deps.touches
+        ?.recordTouch(viewer.id, { type: 'groupbuy', id: group._id.toString(), at: now })
+        .catch(() => {});
       const current = (await Group.findById(group._id).lean<GroupDoc>())!;
       return { group: view(current, campaign, viewer, now), order };
     },

@@ -241,6 +241,10 @@ describe('success', () => {
     });
     expect(outsider.status).toBe(403);
     const joined = await joinGroup(mall, friend, groupId, skuId);
+    expect((await Order.findById(joined.body.order.id).lean())!.attribution).toMatchObject({
+      type: 'group',
+      id: groupId,
+    });
     await pay(mall, friend, joined.body.order.id);
     const topic = `group:${groupId}`;
     expect(await mall.services.notices.grantOf(leader.id, 'groupbuy_result', topic)).toMatchObject({ state: 'sent' });
