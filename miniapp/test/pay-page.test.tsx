@@ -105,4 +105,15 @@ describe('收银台 (H5 sandbox)', () => {
     expect(screen.queryByText('支付成功')).toBeNull();
     expect(container.querySelector('.sandbox-pay-confirm')).toBeTruthy();
   });
+
+  it('an expired cashier offers no 确认支付: it says the time is up and leads to the order', async () => {
+    respondWith(() => ({ statusCode: 200, data: order({ expiresAt: new Date(Date.now() - 60_000).toISOString() }) }));
+    const { container } = render(<PayPage />);
+    await waitFor(() => expect(container.querySelector('.pay-expired')).toBeTruthy());
+    expect(container.querySelector('.sandbox-pay-confirm')).toBeNull();
+    expect(screen.queryByText('确认支付')).toBeNull();
+    fireEvent.click(container.querySelector('.pay-view-order') as HTMLElement);
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/packages/shop/order/index?id=${ids.order}` });
+    expect(sent().some((request) => request.url.endsWith('/pay'))).toBe(false);
+  });
 });

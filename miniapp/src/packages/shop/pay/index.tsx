@@ -8,7 +8,7 @@ import { BRAND, PAGES } from '../../../brand';
 import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
 import { useLoad } from '../../../hooks/use-load';
 import { usePageParams } from '../../../hooks/use-page-params';
-import { countdownText, orderUrl } from '../../../shop/links';
+import { countdownText, isEntityId, orderUrl } from '../../../shop/links';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import './index.scss';
@@ -46,13 +46,23 @@ function PaidState({ order }: { order: OrderView }) {
 export default function PayPage() {
   const params = usePageParams();
   const id = params.id ?? '';
-  const order = useLoad(() => fetchOrder(id, { silent: true }), id ?? '');
+  const order = useLoad(() => fetchOrder(id, { silent: true }), id, { auto: isEntityId(id) });
   const [phase, setPhase] = useState<Phase>('idle');
   const [payParams, setPayParams] = useState<PayParams | null>(null);
   const pending = order.data?.status === 'pending_payment';
   const now = useNow(pending && phase !== 'done');
 
-  if (!id) return <EmptyState mark="付" title="订单不存在" />;
+  if (!isEntityId(id)) {
+    return (
+      <EmptyState
+        mark="付"
+        title="订单链接有误"
+        description="这个链接不完整或已失效，去订单列表看看吧。"
+        actionText="查看全部订单"
+        onAction={() => void Taro.redirectTo({ url: PAGES.orders })}
+      />
+    );
+  }
   if (order.loading && !order.data) return <LoadingState variant="spinner" />;
   if (!order.data) return <ErrorState message={order.error?.message} onRetry={() => void order.reload()} />;
   const current = order.data;
@@ -139,6 +149,8 @@ export default function PayPage() {
 
   const busy = phase === 'paying' || phase === 'checking';
   const left = countdownText(current.expiresAt, now);
+  // The time to pay is over: the order is about to be closed, so there is nothing left to pay.
+  const expired = !!current.expiresAt && left === '00:00';
 
   return (
     <View className="page pay">
@@ -181,38 +193,53 @@ export default function PayPage() {
 
       {phase === 'checking' ? <Text className="pay-checking">正在确认支付结果…</Text> : null}
 
-      <View className="pay-actions">
-        {IS_WEAPP ? (
+      {expired ? (
+        <View className="pay-actions">
+          <Text className="pay-expired">支付已超时，订单即将自动取消，如需购买请重新下单。</Text>
           <Button
             variant="primary"
             size="lg"
             block
-            loading={busy}
-            className="pay-wechat"
-            onClick={() => void payWithWechat()}
+            className="pay-view-order"
+            onClick={() => void Taro.redirectTo({ url: orderUrl(current.id) })}
           >
-            {`微信支付 ${formatFen(current.amounts.payable)}`}
+            查看订单
           </Button>
-        ) : (
+        </View>
+      ) : (
+        <View className="pay-actions">
+          {IS_WEAPP ? (
+            <Button
+              variant="primary"
+              size="lg"
+              block
+              loading={busy}
+              className="pay-wechat"
+              onClick={() => void payWithWechat()}
+            >
+              {`微信支付 ${formatFen(current.amounts.payable)}`}
+            </Button>
+          ) : (
+            <Button
+              variant="primary"
+              size="lg"
+              block
+              loading={busy}
+              className="sandbox-pay-confirm"
+              onClick={() => void paySandbox()}
+            >
+              确认支付
+            </Button>
+          )}
           <Button
-            variant="primary"
-            size="lg"
-            block
-            loading={busy}
-            className="sandbox-pay-confirm"
-            onClick={() => void paySandbox()}
+            variant="text"
+            className="pay-later"
+            onClick={() => void Taro.redirectTo({ url: orderUrl(current.id) })}
           >
-            确认支付
+            稍后支付
           </Button>
-        )}
-        <Button
-          variant="text"
-          className="pay-later"
-          onClick={() => void Taro.redirectTo({ url: orderUrl(current.id) })}
-        >
-          稍后支付
-        </Button>
-      </View>
+        </View>
+      )}
     </View>
   );
 }
