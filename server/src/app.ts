@@ -26,6 +26,12 @@ import { addressesRoutes } from './modules/addresses/addresses.routes';
 import { createAddressesService } from './modules/addresses/addresses.service';
 import { adminsRoutes } from './modules/admins/admins.routes';
 import { createAdminsService } from './modules/admins/admins.service';
+import { afterSalesAdminRoutes, afterSalesStoreRoutes } from './modules/after-sales/after-sales.routes';
+import { createAfterSalesService } from './modules/after-sales/after-sales.service';
+import { analyticsAdminRoutes } from './modules/analytics/analytics.routes';
+import { createAnalyticsService } from './modules/analytics/analytics.service';
+import { analyticsOrderSubscriber } from './modules/analytics/on-order';
+import { createAnalyticsSources } from './modules/analytics/sources';
 import { cartRoutes } from './modules/cart/cart.routes';
 import { createCartService } from './modules/cart/cart.service';
 import { catalogAdminRoutes, catalogStoreRoutes } from './modules/catalog/catalog.routes';
@@ -79,6 +85,7 @@ import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes
 import { createTasksService } from './modules/tasks/tasks.service';
 import { uploadsRouter } from './modules/uploads/uploads.routes';
 import { createUploadsService } from './modules/uploads/uploads.service';
+import { seedMedia } from './seed/catalog';
 
 export interface AppDeps {
   config: Config;
@@ -86,7 +93,6 @@ export interface AppDeps {
   engine: EngineKind;
   log: Logger;
   /** WeChat Pay credentials: the merchant's in production, the sandbox's own in demo mode. */
-import { seedMedia } from './seed/catalog';
   payment: PaymentSetup;
   /** Where this server is reachable (set once it listens): notify URLs and the demo sandbox derive from it. */
   runtime: { baseUrl: string };
@@ -154,6 +160,7 @@ export function createServices(deps: AppDeps) {
       await channels.onMemberCreated(member);
       await invitations.onMemberCreated(member);
       await coupons.onMemberCreated(member);
+      await analytics.onMemberCreated(member);
     },
   });
   const admins = createAdminsService({ signer });
@@ -201,6 +208,7 @@ export function createServices(deps: AppDeps) {
     coupons: () => coupons,
     ...(wechat ? { wechat } : {}),
   });
+  const analytics = createAnalyticsService(createAnalyticsSources({ channels, packageCards, livestream }));
   const wechatPay = wechatPayClient(deps);
   const sandbox =
     deps.payment.mode === 'sandbox'
@@ -239,6 +247,9 @@ export function createServices(deps: AppDeps) {
   orders.subscribe(membershipOrderSubscriber(membership));
   orders.subscribe(pointsOrderSubscriber(points));
   orders.subscribe(tasksOrderSubscriber(tasks));
+  orders.subscribe(coupons.subscriber);
+  orders.subscribe(livestreamOrderSubscriber(livestream));
+  orders.subscribe(invitationsOrderSubscriber(invitations));
   // Group-buy: a seat is a hold (after stock); its subscriber opens, fills and settles groups.
   const groupBuy = createGroupBuyService({
     catalog,
@@ -263,9 +274,7 @@ export function createServices(deps: AppDeps) {
   });
   orders.registerHold(groupBuy.seatHold);
   orders.subscribe(groupBuy.subscriber);
-  orders.subscribe(livestreamOrderSubscriber(livestream));
-  orders.subscribe(invitationsOrderSubscriber(invitations));
-  orders.subscribe(coupons.subscriber);
+  orders.subscribe(analyticsOrderSubscriber(analytics));
   // One-ID merges: each module moves what it owns from the retired record to the survivor (identity
   // runs them in this order from a recorded intent, and its job finishes any a crash interrupted).
   identity.registerMergeParticipant('points', (from, to) => movePointsMember(points, from, to));
@@ -285,12 +294,16 @@ export function createServices(deps: AppDeps) {
         }
       : {}),
   });
+  // After-sales: partial refunds of some lines; its subscriber settles them (stock, limits, spent points).
+  const afterSales = createAfterSalesService({ orders, payments, uploads, points, log: deps.log });
+  orders.subscribe(afterSales.subscriber());
   return {
     signer,
     wechat,
     identity,
     channels,
     packageCards,
+    analytics,
     invitations,
     segments,
     coupons,
@@ -309,6 +322,7 @@ export function createServices(deps: AppDeps) {
     notices,
     livestream,
     groupBuy,
+    afterSales,
   };
 }
 
@@ -358,6 +372,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...livestreamStoreRoutes(services.livestream),
     ...groupBuyStoreRoutes(services.groupBuy),
     ...couponsStoreRoutes(services.coupons),
+    ...afterSalesStoreRoutes(services.afterSales),
   ];
   const adminRoutes: AnyRoute[] = [
     ...adminsRoutes(services.admins, limits),
@@ -371,9 +386,11 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...livestreamAdminRoutes(services.livestream),
     ...groupBuyAdminRoutes(services.groupBuy),
     ...packageCardsAdminRoutes(services.packageCards),
+    ...analyticsAdminRoutes(services.analytics),
     ...channelsAdminRoutes(services.channels),
     ...segmentsAdminRoutes(services.segments),
     ...couponsAdminRoutes(services.coupons),
+    ...afterSalesAdminRoutes(services.afterSales),
   ];
 
   const authenticator = createAuthenticator(services.signer);
@@ -392,6 +409,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       { version: '0.1.0' },
     ));
 
+  app.use(compression());
   app.use(errorHandler());
   app.use(requestContext(deps.log));
   app.use(securityHeaders());
@@ -408,6 +426,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   if (services.sandbox) app.use(services.sandbox.middleware());
   app.use(methodOverride());
   app.use(jsonBody());
+  app.use(seedMediaFiles(seedMedia()));
   app.use(uploadsRouter(services.uploads, authenticator).routes());
   app.use(packageCardFilesRouter(services.packageCards, authenticator).routes());
   app.use(invitationsFilesRouter(services.invitations, authenticator).routes());
@@ -424,5 +443,3 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
 
   return { app, services, openApiDocument };
 }
-  app.use(compression());
-  app.use(seedMediaFiles(seedMedia()));

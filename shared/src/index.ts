@@ -1,5 +1,6 @@
 export * from './addresses';
 export * from './after-sales';
+export * from './analytics';
 export * from './cart';
 export * from './catalog';
 export * from './coupons';

@@ -3,6 +3,7 @@
  * the Koa routes (validating every request) and produce the OpenAPI document, so the docs cannot drift
  * from what is enforced. Handlers receive parsed input and a Caller, never the Koa context.
  */
+import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { AdminRole } from '@siyu/shared';
 import type { Context } from 'koa';
@@ -62,9 +63,16 @@ export interface RouteDef<
   idempotent?: boolean;
   /** The route verifies a signature over the exact body (webhooks): it gets `caller.raw` instead of `body`. */
   rawBody?: boolean;
+  /** Non-JSON answers the handler may give (a `FileAnswer`), e.g. `['text/csv']`. */
+  produces?: string[];
   /** Extra documented error answers, e.g. `{ 409: '库存不足' }`. */
   errors?: Record<number, string>;
-  handler: (input: { body: Parsed<B>; query: Parsed<Q>; params: Parsed<P>; caller: Caller }) => Promise<Returned<R>>;
+  handler: (input: {
+    body: Parsed<B>;
+    query: Parsed<Q>;
+    params: Parsed<P>;
+    caller: Caller;
+  }) => Promise<Returned<R> | FileAnswer>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of routes needs the widest form
@@ -77,6 +85,18 @@ export function defineRoute<
   R extends Schema = undefined,
 >(def: RouteDef<B, Q, P, R>): RouteDef<B, Q, P, R> {
   return def;
+}
+
+/**
+ * A handler's answer that is a file, not JSON (a CSV export, an image): sent as is with its type. The
+ * route's `response` schema describes the JSON twin, if any; `produces` documents the file's type.
+ */
+export class FileAnswer {
+  constructor(
+    readonly body: string | Buffer | AsyncIterable<string | Buffer>,
+    readonly contentType: string,
+    readonly filename?: string,
+  ) {}
 }
 
 export interface Authenticator {
@@ -145,6 +165,13 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: A
       const result = await route.handler({ body, query, params, caller } as never);
       ctx.status = route.status ?? 200;
       if (ctx.status === 204) return;
+      if (result instanceof FileAnswer) {
+        ctx.set('Content-Type', result.contentType);
+        if (result.filename) ctx.set('Content-Disposition', `attachment; filename="${result.filename}"`);
+        ctx.body =
+          typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.from(result.body);
+        return;
+      }
       ctx.body = route.response ? route.response.parse(result) : result;
     });
   }
@@ -206,8 +233,17 @@ export function buildOpenApi(groups: { prefix: string; routes: readonly AnyRoute
             ? { description: 'No content' }
             : {
                 description: 'OK',
-                ...(route.response
-                  ? { content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+                ...(route.response || route.produces
+                  ? {
+                      content: {
+                        ...(route.response
+                          ? { 'application/json': { schema: jsonSchema(route.response, 'output') } }
+                          : {}),
+                        ...Object.fromEntries(
+                          (route.produces ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+                        ),
+                      },
+                    }
                   : {}),
               },
         400: { $ref: '#/components/responses/BadRequest' },

@@ -20,25 +20,7 @@ adminSchema.index({ username: 1 }, { unique: true });
 export type AdminDoc = InferSchemaType<typeof adminSchema> & { _id: import('mongoose').Types.ObjectId };
 export const Admin = model('Admin', adminSchema);
 
-/** Who did what in the admin: stock adjustments, manual points, role changes. Append-only. */
-const adminAuditSchema = new Schema(
-  {
-    admin: { type: Schema.Types.ObjectId, required: true },
-    action: { type: String, required: true },
-    target: {
-      type: new Schema(
-        { type: { type: String, required: true }, id: { type: String, required: true } },
-        { _id: false },
-      ),
-      required: true,
-    },
-    reason: { type: String, default: '' },
-    changes: { type: Schema.Types.Mixed, default: {} },
-  },
-  { timestamps: { createdAt: true, updatedAt: false }, collection: 'admin_audit' },
-);
-adminAuditSchema.index({ 'target.type': 1, 'target.id': 1, createdAt: -1 });
-export const AdminAudit = model('AdminAudit', adminAuditSchema);
+export { AdminAudit } from '../audit/audit.model';
 
 /**
  * Failed admin logins per (username, client IP): the lock is theirs alone, so nobody can lock an admin
