@@ -31,6 +31,7 @@ export default defineAppConfig({
     },
     { root: 'packages/groupbuy', pages: ['campaign/index', 'group/index', 'mine/index'] },
     { root: 'packages/live', pages: ['list/index', 'detail/index'] },
+    { root: 'packages/coupons', pages: ['center/index', 'mine/index'] },
     { root: 'packages/growth', pages: ['redeem/index', 'invite/index', 'invite-records/index', 'join/index'] },
   ],
   window: {

@@ -47,12 +47,14 @@ const OrderPageShape: Shape<OrderPage> = {
 };
 
 export function previewOrder(
-  input: { items: OrderLineInput[]; addressId?: string; pointsToUse?: number },
+  /** couponId: a member coupon, null for none, absent for the best one (the preview says which in `couponId`). */
+  input: { items: OrderLineInput[]; addressId?: string; pointsToUse?: number; couponId?: string | null },
   options: { silent?: boolean } = {},
 ): Promise<OrderPreview> {
   const body: Record<string, unknown> = { items: input.items };
   if (input.addressId) body.addressId = input.addressId;
   if (input.pointsToUse) body.pointsToUse = input.pointsToUse;
+  if (input.couponId !== undefined) body.couponId = input.couponId;
   return request({ method: 'POST', path: '/orders/preview', body, silent: options.silent }, OrderPreviewSchema);
 }
 
@@ -62,6 +64,8 @@ export interface PlaceOrderInput {
   remark?: string;
   pointsToUse?: number;
   fromCart?: boolean;
+  /** The coupon the preview applied; an order uses only the coupon it names. */
+  couponId?: string | null;
   /** Where the order came from (`live:<id>`, `group:<id>`); defaults to the last live touch within its window. */
   from?: string;
 }
@@ -75,6 +79,7 @@ export function placeOrder(input: PlaceOrderInput, idempotencyKey: string): Prom
   if (input.remark?.trim()) body.remark = input.remark.trim();
   if (input.pointsToUse) body.pointsToUse = input.pointsToUse;
   if (input.fromCart) body.fromCart = true;
+  if (input.couponId) body.couponId = input.couponId;
   const from = input.from ?? liveOrderSource();
   if (from) body.from = from;
   return request(

@@ -6,6 +6,7 @@ import { fetchCategories, fetchProducts } from '../../api/catalog';
 import { PAGES } from '../../brand';
 import { Avatar, BrandHeader, Button, EmptyState, ErrorState, LoadingState, TierBadge } from '../../components';
 import { LockIcon, ProductCard } from '../../components/product-card';
+import { WelcomeGift } from '../../coupons/welcome-gift';
 import { HomeGroupBuys } from '../../groupbuy/home-groupbuy';
 import { useMember } from '../../hooks/use-member';
 import { usePagedList } from '../../hooks/use-paged-list';
@@ -239,6 +240,7 @@ export default function HomePage() {
           {feed}
         </View>
       </View>
+      <WelcomeGift loggedIn={loggedIn} />
     </View>
   );
 }

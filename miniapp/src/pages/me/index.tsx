@@ -8,6 +8,7 @@ import { bindPhone, fetchMe, logout } from '../../api/identity';
 import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
 import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
+import { MeCouponEntries } from '../../coupons/me-entry';
 import { MeGroupBuyEntry } from '../../groupbuy/me-entry';
 import { useMember } from '../../hooks/use-member';
 import { MeMembershipEntries, MeMembershipSummary } from '../../membership/me-membership';
@@ -157,6 +158,7 @@ export default function MePage() {
         <MeMembershipSummary />
       </View>
       <MeShoppingEntries />
+      <MeCouponEntries />
       <MeGroupBuyEntry />
       <MeMembershipEntries />
       <CellGroup title="会员资料">

@@ -8,6 +8,7 @@ import { newIdempotencyKey, placeOrder, previewOrder } from '../../../api/orders
 import { isLoggedIn } from '../../../api/session';
 import { PAGES } from '../../../brand';
 import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
+import { CouponPicker } from '../../../coupons/coupon-picker';
 import { usePageParams } from '../../../hooks/use-page-params';
 import { goToLogin } from '../../../navigation';
 import { decodeCheckoutItems, orderUrl, payUrl, takePickedAddress } from '../../../shop/links';
@@ -63,6 +64,8 @@ export default function CheckoutPage() {
   const [address, setAddress] = useState<AddressView | null>(null);
   const [addressesLoaded, setAddressesLoaded] = useState(false);
   const [usePoints, setUsePoints] = useState(false);
+  // undefined: the server applies the best coupon; null: none; an id: that one.
+  const [couponChoice, setCouponChoice] = useState<string | null | undefined>(undefined);
   const [remark, setRemark] = useState('');
   const [preview, setPreview] = useState<OrderPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -104,16 +107,27 @@ export default function CheckoutPage() {
     setPreviewing(true);
     setPreviewError(null);
     try {
-      const next = await previewOrder({ items, addressId: address?.id, pointsToUse }, { silent: true });
+      const next = await previewOrder(
+        { items, addressId: address?.id, pointsToUse, couponId: couponChoice },
+        { silent: true },
+      );
       if (ticket !== previewTicket.current) return;
       setPreview(next);
       if (!usePoints) setMaxPoints(next.maxPointsUsable);
     } catch (caught) {
-      if (ticket === previewTicket.current) setPreviewError((caught as ApiError).message);
+      if (ticket !== previewTicket.current) return;
+      const error = caught as ApiError;
+      // The chosen coupon cannot be used any more (taken by another order, expired): back to the best one.
+      if (typeof couponChoice === 'string' && error.code.startsWith('coupon_')) {
+        void Taro.showToast({ title: error.message, icon: 'none' });
+        setCouponChoice(undefined);
+        return;
+      }
+      setPreviewError(error.message);
     } finally {
       if (ticket === previewTicket.current) setPreviewing(false);
     }
-  }, [items, address?.id, pointsToUse, usePoints]);
+  }, [items, address?.id, pointsToUse, usePoints, couponChoice]);
 
   useEffect(() => {
     void runPreview();
@@ -123,7 +137,7 @@ export default function CheckoutPage() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: these are the order's contents.
   useEffect(() => {
     attemptKey.current = null;
-  }, [address?.id, pointsToUse, remark]);
+  }, [address?.id, pointsToUse, remark, couponChoice]);
 
   const pickAddress = () => {
     void Taro.navigateTo({ url: `${PAGES.addresses}?select=1` });
@@ -142,7 +156,14 @@ export default function CheckoutPage() {
     setSubmitting(true);
     try {
       const order = await placeOrder(
-        { items, addressId: address.id, remark, pointsToUse: pointsToUse || undefined, fromCart },
+        {
+          items,
+          addressId: address.id,
+          remark,
+          pointsToUse: pointsToUse || undefined,
+          fromCart,
+          couponId: preview.couponId,
+        },
         key,
       );
       attemptKey.current = null;
@@ -221,6 +242,13 @@ export default function CheckoutPage() {
       </View>
 
       <View className="shop-panel checkout-options">
+        <CouponPicker
+          options={preview.coupons}
+          chosenId={preview.couponId}
+          discount={preview.amounts.couponDiscount}
+          disabled={previewing}
+          onChoose={setCouponChoice}
+        />
         <View className="shop-row checkout-points">
           <View className="checkout-points__text">
             <Text className="checkout-points__title">积分抵扣</Text>

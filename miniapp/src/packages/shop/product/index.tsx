@@ -10,6 +10,7 @@ import { BRAND, PAGES } from '../../../brand';
 import { BottomSheet, Button, EmptyState, ErrorState, LoadingState, Price } from '../../../components';
 import { LockIcon, memberPriceHint, pointsPriceText } from '../../../components/product-card';
 import { firstAvailableSku, maxQtyFor, SkuPicker } from '../../../components/sku-picker';
+import { ProductCoupons } from '../../../coupons/product-coupons';
 import { GroupBuyEntry } from '../../../groupbuy/product-entry';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
@@ -280,6 +281,7 @@ export default function ProductPage() {
         </View>
       </View>
       <GroupBuyEntry productId={detail.id} />
+      <ProductCoupons productId={detail.id} skuId={sku?.id} />
       <View className="shop-panel product-spec" onClick={() => detail.skus.length > 0 && setSheet('pick')}>
         <Text className="product-spec__label">规格</Text>
         <Text className="product-spec__value">
