@@ -8,6 +8,7 @@ import { seedCoupons } from './coupons';
 import { seedGroupBuy } from './groupbuy';
 import { seedLivestreams } from './livestream';
 import { seedMembership } from './membership';
+import { seedPackageCards } from './package-cards';
 
 export interface SeedReport {
   seeded: string[];
@@ -20,5 +21,6 @@ export async function seedDemoData(services: Services): Promise<SeedReport> {
   seeded.push(...(await seedLivestreams(services)));
   seeded.push(...(await seedCoupons(services)));
   seeded.push(...(await seedGroupBuy(services)));
+  seeded.push(...(await seedPackageCards(services)));
   return { seeded };
 }

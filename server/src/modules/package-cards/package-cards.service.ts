@@ -317,12 +317,15 @@ export function createPackageCardsService(options: PackageCardsServiceOptions) {
         createdBy: Types.ObjectId.isValid(adminId) ? adminId : null,
       });
       const batch = await generate(created.toObject() as PackageCardBatchDoc);
-      await AdminAudit.create({
-        admin: adminId,
-        action: 'package_card.batch_create',
-        target: { type: 'package_card_batch', id: batch._id.toString() },
-        changes: { name: input.name, channel: input.channel, quantity: input.quantity },
-      });
+      // The demo seed creates its batch without an admin.
+      if (Types.ObjectId.isValid(adminId)) {
+        await AdminAudit.create({
+          admin: adminId,
+          action: 'package_card.batch_create',
+          target: { type: 'package_card_batch', id: batch._id.toString() },
+          changes: { name: input.name, channel: input.channel, quantity: input.quantity },
+        });
+      }
       return toAdminBatch(batch);
     },
 
