@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import CheckoutPage from '../src/packages/shop/checkout/index';
-import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams } from './fake-taro-shop';
+import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams, storedValue, storeValue } from './fake-taro-shop';
 import { address, ids, order, preview, signIn } from './shop-fixtures';
 
 vi.mock('@tarojs/taro', () => import('./fake-taro-shop'));
@@ -114,5 +114,41 @@ describe('结算 page', () => {
     await waitFor(() => expect(orderPosts()).toHaveLength(2));
     const [first, second] = orderPosts();
     expect(second?.header?.['Idempotency-Key']).not.toBe(first?.header?.['Idempotency-Key']);
+  });
+
+  it('积分抵扣 and 备注 survive a reload: the page comes back with both and previews with the points', async () => {
+    respondWith((request) => {
+      if (request.url === '/api/addresses') return { statusCode: 200, data: [address] };
+      if (request.url === '/api/orders/preview') return { statusCode: 200, data: preview };
+      return { statusCode: 404 };
+    });
+    const first = render(<CheckoutPage />);
+    await waitFor(() => expect(first.container.querySelector('.checkout-remark__input')).toBeTruthy());
+    const remark = first.container.querySelector('.checkout-remark__input input, input.checkout-remark__input');
+    fireEvent.input(remark as HTMLInputElement, { target: { value: '周末送达' } });
+    await waitFor(() => expect(storedValue('siyu.checkout.draft')).toMatchObject({ remark: '周末送达' }));
+    first.unmount();
+
+    // The same checkout, reloaded, with 积分抵扣 switched on before the reload.
+    storeValue('siyu.checkout.draft', {
+      items: `${ids.sku50}:2`,
+      usePoints: true,
+      remark: '周末送达',
+    });
+    vi.mocked(Taro.request).mockClear();
+    const { container } = render(<CheckoutPage />);
+    await waitFor(() =>
+      expect(
+        (container.querySelector('.checkout-remark__input input, input.checkout-remark__input') as HTMLInputElement)
+          ?.value,
+      ).toBe('周末送达'),
+    );
+    await waitFor(() =>
+      expect(
+        sent()
+          .filter((request) => request.url === '/api/orders/preview')
+          .some((request) => (request.data as { pointsToUse?: number }).pointsToUse === preview.maxPointsUsable),
+      ).toBe(true),
+    );
   });
 });

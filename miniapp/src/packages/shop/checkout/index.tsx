@@ -11,6 +11,7 @@ import { Button, EmptyState, ErrorState, LoadingState, Price } from '../../../co
 import { CouponPicker } from '../../../coupons/coupon-picker';
 import { usePageParams } from '../../../hooks/use-page-params';
 import { goToLogin } from '../../../navigation';
+import { clearCheckoutDraft, readCheckoutDraft, saveCheckoutDraft } from '../../../shop/checkout-draft';
 import { decodeCheckoutItems, orderUrl, payUrl, takePickedAddress } from '../../../shop/links';
 import '../../../shop/shop.scss';
 import './index.scss';
@@ -63,10 +64,12 @@ export default function CheckoutPage() {
 
   const [address, setAddress] = useState<AddressView | null>(null);
   const [addressesLoaded, setAddressesLoaded] = useState(false);
-  const [usePoints, setUsePoints] = useState(false);
+  // 积分抵扣 and 备注 come back after a reload (shop/checkout-draft.ts).
+  const [draft] = useState(() => readCheckoutDraft(params.items));
+  const [usePoints, setUsePoints] = useState(draft?.usePoints ?? false);
   // undefined: the server applies the best coupon; null: none; an id: that one.
   const [couponChoice, setCouponChoice] = useState<string | null | undefined>(undefined);
-  const [remark, setRemark] = useState('');
+  const [remark, setRemark] = useState(draft?.remark ?? '');
   const [preview, setPreview] = useState<OrderPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
@@ -113,7 +116,8 @@ export default function CheckoutPage() {
       );
       if (ticket !== previewTicket.current) return;
       setPreview(next);
-      if (!usePoints) setMaxPoints(next.maxPointsUsable);
+      // A restored 积分抵扣 learns how many points it may use from the first preview.
+      setMaxPoints((current) => (!usePoints || current === 0 ? next.maxPointsUsable : current));
     } catch (caught) {
       if (ticket !== previewTicket.current) return;
       const error = caught as ApiError;
@@ -138,6 +142,10 @@ export default function CheckoutPage() {
   useEffect(() => {
     attemptKey.current = null;
   }, [address?.id, pointsToUse, remark, couponChoice]);
+
+  useEffect(() => {
+    saveCheckoutDraft(params.items, { usePoints, remark });
+  }, [params.items, usePoints, remark]);
 
   const pickAddress = () => {
     void Taro.navigateTo({ url: `${PAGES.addresses}?select=1` });
@@ -167,6 +175,7 @@ export default function CheckoutPage() {
         key,
       );
       attemptKey.current = null;
+      clearCheckoutDraft();
       const next = order.status === 'pending_payment' ? payUrl(order.id) : orderUrl(order.id);
       void Taro.redirectTo({ url: next });
     } catch (caught) {
