@@ -180,7 +180,9 @@ export function createGroupsService(deps: { orders: GroupBuyOrders; touches?: Gr
       if (group && group.campaignId !== campaignId) {
         throw new AppError('unprocessable', 'idempotency_key_reused', '同一个 Idempotency-Key 已用于不同的拼团');
       }
-      if (!group) {
+      // A first try refused before any order existed (a limit, a missing address) may simply try again.
+      const retry = group?.state === 'abandoned' && !group.leaderOrderId && group.seatCount === 0;
+      if (!group || retry) {
         if (!isRunning(campaign, now)) throw groupErrors.notRunning();
         if (campaign.stockLeft < 1) throw groupErrors.soldOut();
         const running = await Group.exists({
@@ -189,6 +191,15 @@ export function createGroupsService(deps: { orders: GroupBuyOrders; touches?: Gr
           state: trustedOperators({ $in: ['awaiting_leader', 'open'] }),
         });
         if (running) throw groupErrors.oneOpenGroup();
+      }
+      if (group && retry) {
+        await Group.updateOne(
+          { _id: group._id, state: 'abandoned', leaderOrderId: null, seatCount: 0 },
+          { $set: { state: 'awaiting_leader' } },
+        );
+        group = (await Group.findById(group._id).lean<GroupDoc>())!;
+      }
+      if (!group) {
         try {
           const created = await Group.create({
             campaignId,

@@ -112,6 +112,21 @@ describe('opening a group', () => {
     expect(mine.body.viewer).toMatchObject({ role: 'leader', actions: ['invite', 'view_order'] });
   });
 
+  it('a try refused before any order existed (an unknown address) can be repeated with the same key', async () => {
+    const { id, skuId } = await campaign(mall);
+    const leader = await shopper(mall);
+    const refused = await mall.api('POST', `/api/group-buys/${id}/groups`, {
+      token: leader.token,
+      headers: { 'Idempotency-Key': 'open-retry-0001' },
+      body: { skuId, addressId: 'ffffffffffffffffffffffff' },
+    });
+    expect(refused.status).toBe(404);
+    const retried = await openGroup(mall, leader, id, skuId, 'open-retry-0001');
+    expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+    expect(retried.body.group.status).toBe('awaiting_leader');
+    expect(await Group.countDocuments({ leaderId: leader.id })).toBe(1);
+  });
+
   it('a member cannot hold two running groups of one campaign', async () => {
     const { id, skuId } = await campaign(mall);
     const leader = await shopper(mall);
