@@ -14,6 +14,7 @@ import { DataDirInUseError, lockDataDir } from './db/data-dir-lock';
 import { startEngine } from './db/engine';
 import { createLogger } from './http/logger';
 import { housekeepingJobs } from './jobs/housekeeping';
+import { afterSalesJobs } from './modules/after-sales/after-sales.jobs';
 import { startScheduler } from './jobs/scheduler';
 import { couponJobs } from './modules/coupons/coupons.jobs';
 import { groupBuyJobs } from './modules/groupbuy/groupbuy.jobs';
@@ -60,6 +61,7 @@ async function main() {
           ...livestreamJobs(services.livestream),
           ...couponJobs(services.coupons),
           ...groupBuyJobs(services.groupBuy.outcomes),
+          ...afterSalesJobs(services.afterSales),
         ],
         log,
       )

@@ -241,3 +241,47 @@ export function prorateRefund(
     after: { qty: afterQty, amount: before.amount + amount, points: before.points + pointsBack },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// What a partly refunded order earned (growth, points), for the order's subscribers
+
+export interface PartialRefundFigures {
+  /** Refunds as started, with their cash. */
+  started: { ref: string; amount: number }[];
+  /** Refunds whose money came back, in the order they settled, and whether the order had completed then. */
+  done: { ref: string; completedBefore: boolean }[];
+}
+
+/**
+ * The cash a completed order earns on: what was paid less the refunds that settled before it completed
+ * (those lines never earn anything). Later refunds take back their share of what was earned on it.
+ */
+export function earningBase(paid: number, refunds: PartialRefundFigures): number {
+  const amountOf = new Map(refunds.started.map((refund) => [refund.ref, refund.amount]));
+  const before = refunds.done
+    .filter((done) => !done.completedBefore)
+    .reduce((total, done) => total + (amountOf.get(done.ref) ?? 0), 0);
+  return Math.max(0, paid - before);
+}
+
+/**
+ * For refund `ref` settled after completion: the cash refunded after completion before it and with it,
+ * out of the earning base. Null when the refund settled before completion (nothing had been earned) or
+ * has not settled. `shareOf(earned, before, after, base)` is then its share of what was earned, and the
+ * shares of all refunds after completion add up to what was earned.
+ */
+export function refundedAfterCompletion(
+  paid: number,
+  refunds: PartialRefundFigures,
+  ref: string,
+): { before: number; after: number; base: number } | null {
+  const amountOf = new Map(refunds.started.map((refund) => [refund.ref, refund.amount]));
+  let before = 0;
+  for (const done of refunds.done) {
+    if (!done.completedBefore) continue;
+    const amount = amountOf.get(done.ref) ?? 0;
+    if (done.ref === ref) return { before, after: before + amount, base: earningBase(paid, refunds) };
+    before += amount;
+  }
+  return null;
+}

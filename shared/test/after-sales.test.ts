@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { prorateRefund, type RefundedSoFar, type RefundOrderFigures, shareOf, splitByWeight } from '../src';
+import {
+  earningBase,
+  prorateRefund,
+  type RefundedSoFar,
+  type RefundOrderFigures,
+  refundedAfterCompletion,
+  shareOf,
+  splitByWeight,
+} from '../src';
 
 const none = (lines: number): RefundedSoFar => ({ qty: Array(lines).fill(0), amount: 0, points: 0 });
 
@@ -154,5 +162,31 @@ describe('the paid share of refunded lines (to the fen, never more than paid)', 
     expect(splitByWeight(100, [1, 1, 1])).toEqual([34, 33, 33]);
     expect(splitByWeight(0, [1, 2])).toEqual([0, 0]);
     expect(shareOf(10, 0, 1, 3) + shareOf(10, 1, 2, 3) + shareOf(10, 2, 3, 3)).toBe(10);
+  });
+});
+
+describe('what a partly refunded order earned', () => {
+  const refunds = {
+    started: [
+      { ref: 'a', amount: 3000 },
+      { ref: 'b', amount: 2000 },
+      { ref: 'c', amount: 5000 },
+    ],
+    done: [
+      { ref: 'a', completedBefore: false },
+      { ref: 'b', completedBefore: true },
+      { ref: 'c', completedBefore: true },
+    ],
+  };
+  it('earns on what was paid less the refunds settled before completion', () => {
+    expect(earningBase(10000, refunds)).toBe(7000);
+  });
+  it('takes back, per refund after completion, its share; together exactly what was earned', () => {
+    expect(refundedAfterCompletion(10000, refunds, 'a')).toBeNull();
+    const b = refundedAfterCompletion(10000, refunds, 'b')!;
+    const c = refundedAfterCompletion(10000, refunds, 'c')!;
+    expect(b).toEqual({ before: 0, after: 2000, base: 7000 });
+    expect(c).toEqual({ before: 2000, after: 7000, base: 7000 });
+    expect(shareOf(70, b.before, b.after, b.base) + shareOf(70, c.before, c.after, c.base)).toBe(70);
   });
 });

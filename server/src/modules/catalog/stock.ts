@@ -86,3 +86,55 @@ async function forgetHolder(order: OrderDoc): Promise<void> {
 export function createStockSubscriber(): OrderSubscriber {
   return { name: 'stock', on: { shipped: forgetHolder } };
 }
+
+/** The proof on a SKU that an after-sales refund `ref` of an order returned its units. */
+export const refundTag = (orderId: string, ref: string) => `${orderId}/${ref}`;
+
+/**
+ * After-sales, per line: returns the `qty` units that refund `ref` takes back from an order that has
+ * not shipped, once. The tag `<order>/<ref>` joins `holders` in the same conditional update that returns
+ * the units, guarded by the order still holding units there and the tag being absent; so a repeat is a
+ * no-op, and so is a shipped order (its SKUs forgot it: its units left the warehouse). The whole-order
+ * give-back is never asked after a partial refund (orders refuses a whole refund then).
+ */
+export async function giveBackRefundedUnits(
+  skuId: string,
+  qty: number,
+  orderId: string,
+  ref: string,
+): Promise<boolean> {
+  const id = skuObjectId(skuId);
+  if (!id || !Number.isInteger(qty) || qty < 1) return false;
+  const tag = refundTag(orderId, ref);
+  const returned = await Sku.findOneAndUpdate(
+    { _id: id, $and: [{ holders: orderId }, { holders: trustedOperators({ $ne: tag }) }] },
+    { $inc: { stock: qty, sold: -qty }, $push: { holders: tag } },
+    { lean: true },
+  );
+  if (!returned) return false;
+  await Product.updateOne({ _id: returned.product }, { $inc: { sales: -qty } }).catch(() => undefined);
+  return true;
+}
+
+/**
+ * After-sales: gives back the stock of refund `ref`'s lines unless the order shipped (then the goods
+ * are with the member, or on their way back: staff restock returned goods by hand). After the order's
+ * last refund its SKUs forget the order and its tags, so `holders` stays bounded by open orders.
+ */
+export async function giveBackRefundedStock(
+  order: OrderDoc,
+  refund: { ref: string; lines: { skuId: string; qty: number }[]; final: boolean },
+): Promise<void> {
+  const orderId = order._id.toString();
+  if (!order.shipment) {
+    for (const line of refund.lines) await giveBackRefundedUnits(line.skuId, line.qty, orderId, refund.ref);
+  }
+  if (refund.final) {
+    const tags = [orderId, ...(order.partialRefunds ?? []).map((known) => refundTag(orderId, known.ref))];
+    const ids = order.items.map((line) => skuObjectId(line.skuId)).filter((id): id is Types.ObjectId => !!id);
+    // One value per pull: FerretDB 1.x `$pull` matches whole values only.
+    for (const tag of tags) {
+      await Sku.updateMany({ _id: trustedOperators({ $in: ids }), holders: tag }, { $pull: { holders: tag } });
+    }
+  }
+}

@@ -348,6 +348,34 @@ export function createMembershipService(options: MembershipServiceOptions) {
       );
     },
 
+    /**
+     * After-sales refunded part of a completed order: takes back `share(earned)` of that order's growth,
+     * once per refund (`ref`), only what the balance holds (the rest recorded as shortfall). The tier is
+     * not lowered here, as with whole refunds.
+     */
+    async reverseGrowthShare(
+      input: { memberId: string; orderId: string; orderNo: string; ref: string; share: (earned: number) => number },
+      now: Date = clock(),
+    ): Promise<void> {
+      if (!Types.ObjectId.isValid(input.memberId)) throw new AppError('not_found', 'member_not_found', '会员不存在');
+      const memberId = new Types.ObjectId(input.memberId);
+      const source = orderSource(input.orderId);
+      const note = `订单 ${input.orderNo} 售后退款`;
+      await growth.find(memberId, { kind: 'earn', source }); // settle an orphaned credit first
+      await growth.write(
+        memberId,
+        { kind: 'reverse', source: { type: 'order_refund', id: `${input.orderId}:${input.ref}` } },
+        async (state) => {
+          const earned = await growth.durable(memberId, { kind: 'earn', source }, state);
+          const wanted = earned ? Math.max(0, input.share(earned.delta)) : 0;
+          if (wanted === 0) return { delta: 0, note: `${note}（未计成长值）` };
+          const taken = Math.min(state.balance, wanted);
+          return { delta: -taken, note, shortfall: wanted - taken };
+        },
+        now,
+      );
+    },
+
     /** GET /api/me/membership. */
     async myMembership(memberId: string, now: Date = clock()): Promise<StoreMembership> {
       if (!Types.ObjectId.isValid(memberId)) throw new AppError('not_found', 'member_not_found', '会员不存在');

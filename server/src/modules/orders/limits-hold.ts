@@ -70,3 +70,28 @@ export function createLimitsHold(): OrderHold {
     },
   };
 }
+
+/**
+ * After-sales, per line: the units refund `ref` takes back stop counting towards the member's purchase
+ * limit, once. The counter gains an entry `{ id: '<order>/<ref>', qty: -units }` in the same conditional
+ * update that lowers `qty`, guarded by the order being counted and that entry being absent, so `qty`
+ * stays the sum of the entries and a repeat changes nothing.
+ */
+export async function uncountRefundedUnits(
+  order: OrderDoc,
+  refund: { ref: string; lines: { index: number; skuId: string; qty: number }[] },
+): Promise<void> {
+  const memberId = order.member.toString();
+  const orderId = order._id.toString();
+  const tag = `${orderId}/${refund.ref}`;
+  for (const line of refund.lines) {
+    if (!(order.items[line.index]?.limitPerMember ?? 0)) continue;
+    await SkuPurchase.updateOne(
+      {
+        _id: `${memberId}:${line.skuId}`,
+        $and: [{ 'orders.id': orderId }, { 'orders.id': trustedOperators({ $ne: tag }) }],
+      },
+      { $inc: { qty: -line.qty }, $push: { orders: { id: tag, qty: -line.qty } } },
+    );
+  }
+}

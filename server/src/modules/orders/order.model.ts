@@ -103,6 +103,32 @@ const orderSchema = new Schema(
       ),
       default: null,
     },
+    /**
+     * After-sales refunds of some lines, decided by the after-sales module (amounts prorated to the fen,
+     * keyed by `ref` = the request id, each with its own out_refund_no), and the ones whose money came back
+     * (`partialRefundsDone`). Two arrays so that each step is one `$push` guarded by the ref being absent.
+     */
+    partialRefunds: {
+      type: [
+        new Schema(
+          {
+            ref: { type: String, required: true },
+            outRefundNo: { type: String, required: true },
+            amount: { type: Number, required: true },
+            points: { type: Number, default: 0 },
+            lines: { type: [new Schema({ index: Number, skuId: String, qty: Number }, { _id: false })], default: [] },
+            final: { type: Boolean, default: false },
+            requestedAt: Date,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    partialRefundsDone: {
+      type: [new Schema({ ref: String, refundId: String, refundedAt: Date, completedBefore: Boolean }, { _id: false })],
+      default: [],
+    },
     /** A payment that arrived for an order already cancelled: refunded automatically. */
     latePayment: {
       type: new Schema(
@@ -229,6 +255,8 @@ export interface OrderDoc {
     refundedAt?: Date;
     fromStatus: string;
   } | null;
+  partialRefunds?: PartialRefund[];
+  partialRefundsDone?: PartialRefundDone[];
   latePayment: {
     transactionId: string;
     amount: number;
@@ -248,6 +276,26 @@ export interface OrderDoc {
   hiddenByMember: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One after-sales refund of some lines (see `partialRefunds`). */
+export interface PartialRefund {
+  ref: string;
+  outRefundNo: string;
+  amount: number;
+  points: number;
+  lines: { index: number; skuId: string; qty: number }[];
+  /** It refunds the last units of the order: settling it ends the order `refunded`. */
+  final: boolean;
+  requestedAt: Date;
+}
+
+export interface PartialRefundDone {
+  ref: string;
+  refundId: string;
+  refundedAt: Date;
+  /** The order had completed (earned growth and points) when this refund settled. */
+  completedBefore: boolean;
 }
 
 /**

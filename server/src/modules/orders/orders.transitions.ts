@@ -6,6 +6,7 @@
  *   pending_payment → paid → shipped → completed
  *   pending_payment → cancelled
  *   paid | shipped | completed → refunding → refunded
+ *   paid | shipped | completed → (partial refunds of some lines, after-sales) … → refunded by the last one
  *
  * An illegal transition is a 409 that names the current state.
  */
@@ -13,7 +14,7 @@ import { ORDER_STATUS_TEXT, type VisibleOrderStatus } from '@siyu/shared';
 import { Types } from 'mongoose';
 import { trustedOperators } from '../../db/connection';
 import { AppError } from '../../http/errors';
-import { Order, type OrderDoc } from './order.model';
+import { Order, type OrderDoc, type PartialRefund } from './order.model';
 import { eventUpdate, mergeUpdates, type OrderEvents } from './order-events';
 import { HIDEABLE, VISIBLE } from './orders.views';
 
@@ -170,7 +171,12 @@ export function createOrderTransitions(deps: TransitionDeps, events: OrderEvents
       const current = Types.ObjectId.isValid(orderId) ? await Order.findById(orderId).lean<OrderDoc>() : null;
       if (!current) throw new AppError('not_found', 'order_not_found', '订单不存在');
       const refunding = await Order.findOneAndUpdate(
-        { _id: orderId, status: trustedOperators({ $in: ['paid', 'shipped', 'completed'] }) },
+        {
+          _id: orderId,
+          status: trustedOperators({ $in: ['paid', 'shipped', 'completed'] }),
+          // A whole refund would pay back again what after-sales already refunded: those go line by line.
+          'partialRefunds.0': trustedOperators({ $exists: false }),
+        },
         mergeUpdates(
           {
             $set: {
@@ -188,8 +194,78 @@ export function createOrderTransitions(deps: TransitionDeps, events: OrderEvents
         ),
         { new: true },
       ).lean<OrderDoc>();
-      if (!refunding) throw await illegalTransition(orderId, '退款');
+      if (!refunding) {
+        if (current.partialRefunds?.length && ['paid', 'shipped', 'completed'].includes(current.status)) {
+          throw new AppError('conflict', 'order_has_after_sales', '订单已有售后退款，其余商品请通过售后退款');
+        }
+        throw await illegalTransition(orderId, '退款');
+      }
       return delivered(refunding);
+    },
+
+    /**
+     * After-sales: records a refund of some lines (amounts decided by the after-sales module, keyed by
+     * `ref`, its own out_refund_no) on a paid, shipped or completed order, once. No event yet: the money
+     * has not moved. Repeating it answers the order as it is.
+     */
+    async startPartialRefund(
+      orderId: string,
+      refund: Omit<PartialRefund, 'requestedAt'>,
+      now = new Date(),
+    ): Promise<OrderDoc> {
+      const started = await Order.findOneAndUpdate(
+        {
+          _id: orderId,
+          status: trustedOperators({ $in: ['paid', 'shipped', 'completed'] }),
+          'partialRefunds.ref': trustedOperators({ $ne: refund.ref }),
+        },
+        { $push: { partialRefunds: { ...refund, requestedAt: now } } },
+        { new: true },
+      ).lean<OrderDoc>();
+      if (started) return started;
+      const current = Types.ObjectId.isValid(orderId) ? await Order.findById(orderId).lean<OrderDoc>() : null;
+      if (current?.partialRefunds?.some((known) => known.ref === refund.ref)) return current;
+      throw await illegalTransition(orderId, '退款');
+    },
+
+    /**
+     * The REFUND.SUCCESS of a partial refund number: records it and appends `partially_refunded` (ref)
+     * in one conditional update, once; the last refund of the order also ends it `refunded` (its
+     * subscribers see `partially_refunded` only, so nothing is given back or taken back twice).
+     * Guarded by the status it read, so `completedBefore` says whether growth and points had been earned.
+     */
+    async finishPartialRefund(
+      orderNo: string,
+      outRefundNo: string,
+      refund: { refundId: string },
+      now = new Date(),
+    ): Promise<OrderDoc | undefined> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const current = await Order.findOne({ orderNo }).lean<OrderDoc>();
+        const started = current?.partialRefunds?.find((known) => known.outRefundNo === outRefundNo);
+        if (!current || !started) return undefined;
+        if (current.partialRefundsDone?.some((done) => done.ref === started.ref)) return undefined;
+        const settled = await Order.findOneAndUpdate(
+          { orderNo, status: current.status, 'partialRefundsDone.ref': trustedOperators({ $ne: started.ref }) },
+          mergeUpdates(
+            {
+              $push: {
+                partialRefundsDone: {
+                  ref: started.ref,
+                  refundId: refund.refundId,
+                  refundedAt: now,
+                  completedBefore: current.status === 'completed',
+                },
+              },
+            },
+            started.final ? { $set: { status: 'refunded' } } : {},
+            eventUpdate('partially_refunded', now, started.ref),
+          ),
+          { new: true },
+        ).lean<OrderDoc>();
+        if (settled) return delivered(settled);
+      }
+      throw new AppError('conflict', 'order_busy', '订单正在处理，请稍后重试');
     },
 
     /** refunding → refunded, once; the `refunded` event gives back holds and takes back rewards. */

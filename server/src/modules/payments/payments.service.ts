@@ -13,6 +13,9 @@ import type { OrderDoc } from '../orders/order.model';
 import type { OrdersService } from '../orders/orders.service';
 import { PaymentNotification, PaymentTransaction } from './payment.model';
 
+/** After-sales refund numbers are `R<orderNo>-<n>`; the whole-order one is `R<orderNo>`, a late payment's `R<orderNo>L`. */
+export const isPartialRefundNo = (outRefundNo: string) => /^R[0-9A-Za-z]+-\d+$/.test(outRefundNo);
+
 export function createPaymentsService(deps: {
   wechatPay: WechatPayClient;
   orders: OrdersService;
@@ -131,6 +134,11 @@ export function createPaymentsService(deps: {
       if (refund.out_refund_no.endsWith('L')) {
         await orders.markLatePaymentRefunded(refund.out_trade_no);
         outcome = 'late_payment_refund_settled';
+      } else if (isPartialRefundNo(refund.out_refund_no)) {
+        const order = await orders.finishPartialRefund(refund.out_trade_no, refund.out_refund_no, {
+          refundId: refund.refund_id,
+        });
+        outcome = order ? 'partially_refunded' : 'refund_already_settled';
       } else {
         const order = await orders.finishRefund(refund.out_trade_no, { refundId: refund.refund_id });
         outcome = order ? 'refunded' : 'refund_already_settled';
@@ -166,6 +174,26 @@ export function createPaymentsService(deps: {
       } catch (error) {
         // The order stays `refunding`; the retry job asks again with the same out_refund_no.
         deps.log.warn({ err: error, orderNo }, 'refund request failed; will retry');
+      }
+    },
+
+    /**
+     * After-sales: asks WeChat Pay for a refund of some lines under its own out_refund_no (`R<orderNo>-<n>`,
+     * stable for retries of the same request). The order must already carry the refund
+     * (`orders.startPartialRefund`); its REFUND.SUCCESS settles it. Safe to repeat.
+     */
+    async requestPartialRefund(orderNo: string, outRefundNo: string, refundFen: number, totalFen: number) {
+      if (!isPartialRefundNo(outRefundNo)) throw new RangeError(`not a partial refund number: ${outRefundNo}`);
+      if (refundFen === 0) {
+        // Only points come back (a points-mall line): nothing to ask WeChat Pay, it settles at once.
+        await orders.finishPartialRefund(orderNo, outRefundNo, { refundId: 'no-cash' });
+        return;
+      }
+      try {
+        await wechatPay.refund({ outTradeNo: orderNo, outRefundNo, refundFen, totalFen, reason: '售后退款' });
+      } catch (error) {
+        // The request stays approved; the after-sales retry job asks again with the same out_refund_no.
+        deps.log.warn({ err: error, orderNo, outRefundNo }, 'partial refund request failed; will retry');
       }
     },
 

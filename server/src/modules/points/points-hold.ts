@@ -39,3 +39,26 @@ export function createPointsHold(points: PointsService): OrderHold {
     },
   };
 }
+
+/**
+ * After-sales: gives back the points refund `ref` returns for its lines (their points-mall price and
+ * their share of the deduction, decided with the refund), once: one `refund` entry keyed by the refund.
+ * Never more than the order spent, less what earlier refunds of it gave back.
+ */
+export async function giveBackRefundedPoints(
+  points: PointsService,
+  order: OrderDoc,
+  refund: { ref: string; points: number },
+): Promise<void> {
+  if (refund.points <= 0) return;
+  const memberId = order.member.toString();
+  const spent = await points.findEntry(memberId, 'spend', orderSource(order));
+  if (!spent || spent.delta === 0) return;
+  await points.apply({
+    memberId,
+    delta: Math.min(refund.points, -spent.delta),
+    kind: 'refund',
+    source: { type: 'order_refund', id: `${order._id.toString()}:${refund.ref}` },
+    note: `订单 ${order.orderNo} 售后退回积分`,
+  });
+}
