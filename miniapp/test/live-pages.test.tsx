@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { placeOrder } from '../src/api/orders';
 import { HomeLiveEntry } from '../src/live/home-live-entry';
 import { ReminderButton } from '../src/live/reminder-button';
-import { liveOrderSource, rememberLiveTouch } from '../src/live/touch';
+import { liveOrderSource, rememberLinkSource, rememberLiveTouch } from '../src/live/touch';
 import { WatchButton } from '../src/live/watch-button';
 import LiveDetailPage from '../src/packages/live/detail/index';
 import {
@@ -159,6 +159,17 @@ describe('attribution window', () => {
     rememberLiveTouch(LIVE_ID, 24, now);
     expect(liveOrderSource(now + 23 * HOUR)).toBe(`live:${LIVE_ID}`);
     expect(liveOrderSource(now + 25 * HOUR)).toBeUndefined();
+  });
+
+  it('a product link from a live (from=live:<id>) starts the window the last live page announced; other sources do not', () => {
+    const now = Date.now();
+    rememberLiveTouch('b'.repeat(24), 48, now - 1000);
+    rememberLinkSource(`live:${LIVE_ID}`, now);
+    expect(liveOrderSource(now + 47 * HOUR)).toBe(`live:${LIVE_ID}`);
+    expect(liveOrderSource(now + 49 * HOUR)).toBeUndefined();
+    rememberLinkSource('share:abc', now);
+    rememberLinkSource(undefined, now);
+    expect(liveOrderSource(now)).toBeUndefined();
   });
 
   it('placing an order within the window sends from=live:<id> with the order request', async () => {

@@ -7,6 +7,9 @@ import Taro from '@tarojs/taro';
 
 const TOUCH_KEY = 'siyu.live.touch';
 const VISITOR_KEY = 'siyu.visitor';
+/** The shop's attribution window as the last live page said (LIVE_ATTRIBUTION_HOURS); 24 h until then. */
+const WINDOW_KEY = 'siyu.live.window';
+const DEFAULT_WINDOW_HOURS = 24;
 
 interface LiveTouch {
   source: string;
@@ -14,13 +17,22 @@ interface LiveTouch {
   until: number;
 }
 
-export function rememberLiveTouch(liveId: string, hours: number, now = Date.now()): void {
-  const touch: LiveTouch = { source: liveSource(liveId), at: now, until: now + hours * 3_600_000 };
+export function rememberLiveTouch(liveId: string, hours?: number, now = Date.now()): void {
   try {
+    if (hours !== undefined) Taro.setStorageSync(WINDOW_KEY, hours);
+    const stored = Number(Taro.getStorageSync(WINDOW_KEY));
+    const window = hours ?? (stored > 0 ? stored : DEFAULT_WINDOW_HOURS);
+    const touch: LiveTouch = { source: liveSource(liveId), at: now, until: now + window * 3_600_000 };
     Taro.setStorageSync(TOUCH_KEY, touch);
   } catch {
     // storage full or unavailable: the order simply goes unattributed
   }
+}
+
+/** A product page opened from a live's link (`from=live:<id>`, e.g. a product card inside the Channels live). */
+export function rememberLinkSource(from: string | undefined, now = Date.now()): void {
+  const match = from ? /^live:([0-9a-f]{24})$/.exec(from) : null;
+  if (match?.[1]) rememberLiveTouch(match[1], undefined, now);
 }
 
 /** `live:<id>` while the last live touch is within its window; undefined otherwise. */

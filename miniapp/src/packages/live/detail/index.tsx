@@ -70,8 +70,12 @@ export default function LiveDetailPage() {
   return (
     <View className="page live-detail">
       <View className="live-detail__hero">
-        <View className="live-detail__cover">
-          {data.cover ? <Image className="live-detail__cover-image" src={data.cover} mode="aspectFill" /> : null}
+        <View className={`live-detail__cover${data.cover ? '' : ' live-detail__cover--blank'}`}>
+          {data.cover ? (
+            <Image className="live-detail__cover-image" src={data.cover} mode="aspectFill" />
+          ) : (
+            <Text className="live-detail__cover-mark">视频号直播</Text>
+          )}
           <Text className={`live-badge live-badge--${data.status}`}>{data.statusText}</Text>
         </View>
         <View className="live-detail__info">

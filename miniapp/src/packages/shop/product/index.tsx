@@ -15,6 +15,7 @@ import { GroupBuyEntry } from '../../../groupbuy/product-entry';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { usePageParams } from '../../../hooks/use-page-params';
+import { rememberLinkSource } from '../../../live/touch';
 import { openPage } from '../../../membership/open-page';
 import { MEMBER_PAGES } from '../../../membership/pages';
 import { goToLogin } from '../../../navigation';
@@ -144,6 +145,8 @@ export default function ProductPage() {
   const [skuId, setSkuId] = useState<string | null>(null);
   const [qty, setQty] = useState(1);
   const [adding, setAdding] = useState(false);
+  // A link from a Channels live (`from=live:<id>`) starts that live's attribution window (last touch).
+  useEffect(() => rememberLinkSource(params.from), [params.from]);
 
   const detail = product.data;
   // A share card carries the sharer: their invite code (a friend who joins from it counts as invited) and
