@@ -15,6 +15,7 @@ export default defineAppConfig({
         'order/index',
         'addresses/index',
         'address-edit/index',
+        'not-found/index',
       ],
     },
     {
@@ -40,6 +41,8 @@ export default defineAppConfig({
     navigationBarBackgroundColor: COLORS.ground,
     navigationBarTitleText: '山茶集会员商城',
     navigationBarTextStyle: 'black',
+    // H5: Taro's own navigation bar (title, and 返回 or 首页 on every non-tab page); weapp has WeChat's.
+    navigationStyle: 'default',
   },
   tabBar: {
     color: COLORS.inkTertiary,

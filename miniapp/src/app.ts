@@ -1,6 +1,7 @@
-import { useDidShow, useLaunch } from '@tarojs/taro';
+import Taro, { useDidShow, useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { captureInvite, captureInviteFromUrl } from './api/identity';
+import { pageNotFoundTarget } from './navigation';
 import './app.scss';
 
 type LaunchQuery = { query?: Record<string, unknown> } | undefined;
@@ -19,6 +20,11 @@ function App({ children }: PropsWithChildren) {
   useLaunch((options) => rememberInvite(options as LaunchQuery));
   // A warm start from a shared card shows the app again with the card's query.
   useDidShow((options) => rememberInvite(options as LaunchQuery));
+  // An unknown link: an old (pre-sub-package) page path goes to where the page lives now, anything else to 页面不存在.
+  usePageNotFound((result) => {
+    const target = pageNotFoundTarget(result.path, result.query as Record<string, unknown>);
+    void Taro.redirectTo({ url: target }).catch(() => Taro.reLaunch({ url: target }).catch(() => undefined));
+  });
   return children;
 }
 

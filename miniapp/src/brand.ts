@@ -32,4 +32,6 @@ export const PAGES = {
   order: '/packages/shop/order/index',
   addresses: '/packages/shop/addresses/index',
   addressEdit: '/packages/shop/address-edit/index',
+  /** Where unknown links land (app.ts). */
+  notFound: '/packages/shop/not-found/index',
 } as const;

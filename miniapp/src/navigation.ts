@@ -40,6 +40,20 @@ export const MOVED_PAGES: Readonly<Record<string, string>> = {
   '/pages/profile/index': '/packages/member/profile/index',
 };
 
+/**
+ * Where a link to a page that does not exist should go instead: the page's new home when it moved into a
+ * sub-package (query kept), else the 页面不存在 page.
+ */
+export function pageNotFoundTarget(path: string, query: Record<string, unknown> = {}): string {
+  const absolute = path.startsWith('/') ? path : `/${path}`;
+  const moved = MOVED_PAGES[absolute.split('?')[0] ?? absolute];
+  if (!moved) return PAGES.notFound;
+  const pairs = Object.entries(query)
+    .filter(([key, value]) => typeof value === 'string' && key !== '$taroTimestamp')
+    .map(([key, value]) => `${key}=${encodeURIComponent(value as string)}`);
+  return pairs.length ? `${moved}?${pairs.join('&')}` : moved;
+}
+
 /** A page URL with a pre-move path rewritten to where that page lives now (query kept). */
 export function currentPageUrl(url: string): string {
   const absolute = url.startsWith('/') ? url : `/${url}`;
