@@ -154,6 +154,12 @@ export default function OrderPage() {
               <Text className="shop-row__value order-amounts__minus">{`-${formatFen(a.memberSaving)}`}</Text>
             </View>
           ) : null}
+          {a.couponDiscount > 0 ? (
+            <View className="shop-row order-amounts__coupon">
+              <Text>优惠券</Text>
+              <Text className="shop-row__value order-amounts__minus">{`-${formatFen(a.couponDiscount)}`}</Text>
+            </View>
+          ) : null}
           <View className="shop-row">
             <Text>运费</Text>
             <Text className="shop-row__value">{a.shippingFee > 0 ? formatFen(a.shippingFee) : '包邮'}</Text>
