@@ -28,13 +28,17 @@ export default defineAppConfig({
         'invite/index',
         'points-mall/index',
         'profile/index',
+        'agreement/index',
       ],
     },
     { root: 'packages/groupbuy', pages: ['campaign/index', 'group/index', 'mine/index'] },
+    { root: 'packages/aftersales', pages: ['apply/index', 'list/index', 'detail/index'] },
     { root: 'packages/live', pages: ['list/index', 'detail/index'] },
     { root: 'packages/coupons', pages: ['center/index', 'mine/index'] },
     { root: 'packages/growth', pages: ['redeem/index', 'invite/index', 'invite-records/index', 'join/index'] },
   ],
+  // WeChat's privacy authorization: APIs that touch personal data wait for the member's consent (privacy.ts).
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'dark',
     backgroundColor: COLORS.ground,
