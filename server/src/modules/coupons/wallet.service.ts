@@ -30,6 +30,7 @@ import {
 import { Types } from 'mongoose';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
+import { Member } from '../identity/member.model';
 import {
   CouponMember,
   CouponTemplate,
@@ -205,6 +206,10 @@ export function createWallet(options: WalletOptions) {
     async issue(member: string, template: string, grant: IssueGrant): Promise<StoreMemberCoupon> {
       if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(grant.key)) {
         throw new AppError('bad_request', 'coupon_grant_key_invalid', '发券编号无效');
+      }
+      // Coupons go to members who exist (a push may name anyone); identity's collection is only read.
+      if (!(await Member.exists({ _id: memberId(member), status: 'active' }))) {
+        throw new AppError('not_found', 'member_not_found', '会员不存在');
       }
       const doc = await issueInto(
         memberId(member),

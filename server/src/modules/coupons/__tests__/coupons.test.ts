@@ -275,3 +275,33 @@ describe('expiry and merging', () => {
     expect((await claim(to.token, template.id)).body.error.code).toBe('coupon_limit_reached');
   });
 });
+
+describe('admin push', () => {
+  it('pushes to the members named, once per push key, and says who could not get one', async () => {
+    const template = await createTemplate(mall, { ...tenOff, claimable: false, perMemberLimit: 3 });
+    const [a, b] = await Promise.all([mall.loginMember(), mall.loginMember()]);
+    const ghost = '0123456789abcdef01234567';
+    const push = (key: string) =>
+      mall.api('POST', `/api/admin/coupons/${template.id}/push`, {
+        token: operatorToken,
+        body: { memberIds: [a.id, b.id, ghost], key },
+      });
+    const operatorToken = await operator(mall);
+    const first = await push('winter-1');
+    expect(first.body).toEqual({
+      issued: 2,
+      failed: [{ memberId: ghost, code: 'member_not_found', message: '会员不存在' }],
+    });
+    await push('winter-1');
+    expect(await MemberCoupon.countDocuments({ template: template.id })).toBe(2);
+    await push('winter-2');
+    expect(await MemberCoupon.countDocuments({ template: template.id, member: a.id })).toBe(2);
+    // A push cannot reach a template that is not open to pushes.
+    const claimOnly = await createTemplate(mall, { ...tenOff, channels: [] });
+    const closed = await mall.api('POST', `/api/admin/coupons/${claimOnly.id}/push`, {
+      token: operatorToken,
+      body: { memberIds: [a.id], key: 'x' },
+    });
+    expect(closed.body.failed[0].code).toBe('coupon_channel_closed');
+  });
+});
