@@ -4,8 +4,8 @@
  *   tier, query, page; prices are applied per request from the tier's current benefits);
  * - an entry belongs to the catalog version it was loaded under. Admin writes bump the version in the
  *   `catalog_versions` document; this instance sees its own bump at once and every other instance
- *   re-reads the document at most a second later (lazily, on the first read after a second), so an
- *   edit is visible everywhere within a second;
+ *   re-reads the document when its last read is half a second old (in the background; a reader waits
+ *   only when it is a full second old), so an edit is visible everywhere within a second;
  * - entries that show stock live at most `maxAgeMs` (1 s) counted from when their load started, so
  *   stock is at most a second stale; order placement reads stock itself and stays authoritative;
  * - one load per key at a time (a stampede of readers waits for the same load), and a load is started
@@ -49,7 +49,11 @@ export function createCatalogVersion(): CatalogVersion {
   };
   return {
     async current() {
-      if (Date.now() - checkedAt >= VERSION_POLL_MS) await check();
+      const age = Date.now() - checkedAt;
+      // Re-read in the background after half a second, so a steady stream of readers never waits;
+      // wait only when the last read is a full second old.
+      if (age >= VERSION_POLL_MS) await check();
+      else if (age >= VERSION_POLL_MS / 2) check().catch(() => {});
       return `${shared}.${local}`;
     },
     async bump() {

@@ -47,8 +47,8 @@ import {
   visibleTo,
 } from './catalog-views';
 
-/** Entries showing stock: never older than a second; reloaded in the background after 0.8 s. */
-const STOCK_FRESH = { maxAgeMs: 1000, refreshAfterMs: 800 };
+/** Entries showing stock: never older than a second; reloaded in the background after half a second. */
+const STOCK_FRESH = { maxAgeMs: 1000, refreshAfterMs: 500 };
 /** Category counts change only with catalog writes (which bump the version); a minute caps direct database edits. */
 const VERSIONED = { maxAgeMs: 60_000, refreshAfterMs: 50_000 };
 
@@ -56,10 +56,25 @@ interface ListEntry {
   products: ProductDoc[];
   total: number;
   skus: Map<string, SkuDoc[]>;
+  /** The cards as rendered for a tier's benefits (keyed by them: a tier edit changes the key). */
+  rendered: Map<string, StoreProductCard[]>;
 }
 interface DetailEntry {
   product: ProductDoc;
   skus: SkuDoc[];
+  rendered: Map<string, StoreProductDetail>;
+}
+
+const benefitsKey = (benefits: TierBenefits | null) => (benefits ? JSON.stringify(benefits) : 'anonymous');
+
+/** Cached renderings are shared by every reader of an entry: callers treat answers as read-only. */
+function renderedFor<T>(rendered: Map<string, T>, key: string, render: () => T): T {
+  let value = rendered.get(key);
+  if (value === undefined) {
+    value = render();
+    rendered.set(key, value);
+  }
+  return value;
 }
 
 const viewerKey = (viewer: CatalogViewer | undefined) => viewer?.tier ?? '-';
@@ -105,7 +120,7 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
       const product = await Product.findOne({ ...storeBase(), _id: id }, DETAIL_FIELDS).lean<ProductDoc>();
       if (!product) return null;
       const skus = await activeSkusOf([product._id]);
-      return { product, skus: skus.get(product._id.toString()) ?? [] };
+      return { product, skus: skus.get(product._id.toString()) ?? [], rendered: new Map() };
     });
   }
 
@@ -218,15 +233,19 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
             Product.countDocuments(storeFilter(viewer, query)),
           ]);
           const open = products.filter((product) => productAccess(viewer?.tier ?? null, product) === 'open');
-          return { products, total, skus: await activeSkusOf(open.map((product) => product._id)) };
+          const skus = await activeSkusOf(open.map((product) => product._id));
+          return { products, total, skus, rendered: new Map() };
         }),
         benefitsOf(viewer),
       ]);
-      const items: StoreProductCard[] = [];
-      for (const product of entry.products) {
-        const card = cardFor(viewer, product, entry.skus.get(product._id.toString()) ?? [], benefits);
-        if (card) items.push(card);
-      }
+      const items = renderedFor(entry.rendered, benefitsKey(benefits), () => {
+        const cards: StoreProductCard[] = [];
+        for (const product of entry.products) {
+          const card = cardFor(viewer, product, entry.skus.get(product._id.toString()) ?? [], benefits);
+          if (card) cards.push(card);
+        }
+        return cards;
+      });
       return { items, total: entry.total, page: query.page, pageSize: query.pageSize };
     },
 
@@ -235,13 +254,15 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
       const access = entry ? productAccess(viewer?.tier ?? null, entry.product) : 'hidden';
       if (!entry || access === 'hidden') throw productNotFound();
       const { product, skus } = entry;
-      const detail = { images: product.images ?? [], description: product.description ?? [] };
-      if (access === 'locked') return { ...commonFields(product, []), ...lockedFields(product), ...detail };
-      return {
-        ...openCard(product, skus, benefits),
-        ...detail,
-        skus: skus.map((sku) => storeSku(sku, benefits)),
-      };
+      return renderedFor(entry.rendered, access === 'locked' ? 'locked' : benefitsKey(benefits), () => {
+        const detail = { images: product.images ?? [], description: product.description ?? [] };
+        if (access === 'locked') return { ...commonFields(product, []), ...lockedFields(product), ...detail };
+        return {
+          ...openCard(product, skus, benefits),
+          ...detail,
+          skus: skus.map((sku) => storeSku(sku, benefits)),
+        };
+      });
     },
 
     /**
