@@ -185,7 +185,7 @@ export default function GroupPage() {
         </View>
       ) : null}
 
-      {showLink && !IS_WEAPP ? (
+      {showLink && !IS_WEAPP && can('invite') ? (
         <View className="shop-panel group-link">
           <Text className="shop-panel__title">邀请链接（已复制）</Text>
           <Text className="group-link__url" userSelect>
