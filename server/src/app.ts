@@ -29,6 +29,7 @@ import { createAdminsService } from './modules/admins/admins.service';
 import { afterSalesAdminRoutes, afterSalesStoreRoutes } from './modules/after-sales/after-sales.routes';
 import { createAfterSalesService } from './modules/after-sales/after-sales.service';
 import { analyticsAdminRoutes } from './modules/analytics/analytics.routes';
+import { dashboard } from './modules/analytics/dashboard';
 import { createAnalyticsService } from './modules/analytics/analytics.service';
 import { analyticsOrderSubscriber } from './modules/analytics/on-order';
 import { createAnalyticsSources } from './modules/analytics/sources';
@@ -439,6 +440,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     }
     return next();
   });
+  app.use(dashboard());
   if (config.SERVE_STOREFRONT) app.use(storefront(config.storefrontDir));
 
   return { app, services, openApiDocument };
