@@ -19,6 +19,7 @@ describe('demo login on the H5 storefront', () => {
     await page.goto(`${inject('mallUrl')}/pages/me/index`);
     await page.goto(`${inject('mallUrl')}/pages/login/index`);
     await page.locator('.login-nickname').fill('茶友小满');
+    await page.locator('.login-consent__box').click();
     await page.locator('.login-submit').click();
     await page.waitForURL(/pages\/me\/index/);
     await expect.poll(() => page.getByText('茶友小满').count()).toBeGreaterThan(0);

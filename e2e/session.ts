@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 export async function loginAs(page: Page, nickname: string): Promise<void> {
   await page.goto(`${inject('mallUrl')}/pages/login/index`);
   await page.locator('.login-nickname').fill(nickname);
+  await page.locator('.login-consent__box').click();
   await page.locator('.login-submit').click();
   await page.waitForURL(/pages\/me\/index/);
 }

@@ -2,6 +2,7 @@ import Taro, { useDidShow, useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { captureInvite, captureInviteFromUrl } from './api/identity';
 import { pageNotFoundTarget } from './navigation';
+import { installPrivacyCheck } from './privacy';
 import './app.scss';
 
 type LaunchQuery = { query?: Record<string, unknown> } | undefined;
@@ -17,7 +18,10 @@ function rememberInvite(options: LaunchQuery): void {
 
 /** The pages render themselves; the member session lives in api/session.ts and is read on demand. */
 function App({ children }: PropsWithChildren) {
-  useLaunch((options) => rememberInvite(options as LaunchQuery));
+  useLaunch((options) => {
+    rememberInvite(options as LaunchQuery);
+    installPrivacyCheck();
+  });
   // A warm start from a shared card shows the app again with the card's query.
   useDidShow((options) => rememberInvite(options as LaunchQuery));
   // An unknown link: an old (pre-sub-package) page path goes to where the page lives now, anything else to 页面不存在.

@@ -30,6 +30,7 @@ function loginAs(container: HTMLElement, nickname: string) {
   fireEvent.input(container.querySelector('input.login-nickname') as HTMLInputElement, {
     target: { value: nickname },
   });
+  fireEvent.click(container.querySelector('.login-consent__box') as HTMLElement);
   fireEvent.click(container.querySelector('.login-submit') as HTMLElement);
 }
 

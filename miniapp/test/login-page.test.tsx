@@ -33,7 +33,10 @@ function typeNickname(container: HTMLElement, nickname: string) {
   fireEvent.input(input, { target: { value: nickname } });
 }
 
+/** Ticks 我已阅读并同意《用户协议》和《隐私保护指引》 (required before any login), then taps 登录. */
 function submit(container: HTMLElement) {
+  const consent = container.querySelector('.login-consent__box') as HTMLElement;
+  if (consent.getAttribute('aria-checked') !== 'true') fireEvent.click(consent);
   const button = container.querySelector('.login-submit') as HTMLElement;
   expect(button.textContent).toContain('登录');
   fireEvent.click(button);
@@ -95,5 +98,20 @@ describe('login page (H5 demo login)', () => {
     expect(readTokens()).toBeNull();
     expect(Taro.switchTab).not.toHaveBeenCalled();
     expect(screen.getByText('登录')).toBeTruthy();
+  });
+
+  it('asks for consent to 用户协议 and 隐私保护指引 first: without it nothing is sent', async () => {
+    const { container } = render(<LoginPage />);
+    typeNickname(container, '小满');
+    fireEvent.click(container.querySelector('.login-submit') as HTMLElement);
+    expect(Taro.request).not.toHaveBeenCalled();
+    expect(Taro.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '请先阅读并同意用户协议和隐私保护指引' }),
+    );
+    expect(container.querySelector('.login-consent--hint')).toBeTruthy();
+    fireEvent.click(screen.getByText('《用户协议》'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/member/agreement/index?doc=terms' });
+    fireEvent.click(screen.getByText('《隐私保护指引》'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/member/agreement/index?doc=privacy' });
   });
 });

@@ -52,6 +52,9 @@ export function useLaunch(callback: (options: { path: string; query: Record<stri
   }, []);
 }
 
+/** The app's page-not-found hook: nothing is ever not found in these tests. */
+export function usePageNotFound(_callback: (result: { path: string; query: Record<string, string> }) => void): void {}
+
 /** Scrolls the page to its bottom, as far as the page's useReachBottom can tell. */
 export function reachPageBottom(): void {
   reachBottom?.();

@@ -16,6 +16,9 @@ export interface ButtonProps {
   openType?: NativeButtonProps['openType'];
   onGetPhoneNumber?: NativeButtonProps['onGetPhoneNumber'];
   onChooseAvatar?: NativeButtonProps['onChooseAvatar'];
+  onAgreePrivacyAuthorization?: NativeButtonProps['onAgreePrivacyAuthorization'];
+  /** The native button's id (the privacy popup's 同意 names itself to wx.onNeedPrivacyAuthorization). */
+  id?: string;
 }
 
 export function Button({
@@ -30,6 +33,8 @@ export function Button({
   openType,
   onGetPhoneNumber,
   onChooseAvatar,
+  onAgreePrivacyAuthorization,
+  id,
 }: ButtonProps) {
   const inactive = disabled || loading;
   const classes = [
@@ -59,6 +64,8 @@ export function Button({
         onClick={inactive ? undefined : onClick}
         onGetPhoneNumber={onGetPhoneNumber}
         onChooseAvatar={onChooseAvatar}
+        onAgreePrivacyAuthorization={onAgreePrivacyAuthorization}
+        id={id}
       >
         {content}
       </NativeButton>

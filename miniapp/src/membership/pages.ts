@@ -8,3 +8,6 @@ export const MEMBER_PAGES = {
   pointsMall: '/packages/member/points-mall/index',
   product: '/packages/shop/product/index',
 } as const;
+
+/** 用户协议 (`?doc=terms`) and 隐私保护指引 (`?doc=privacy`). */
+export const AGREEMENT_PAGE = '/packages/member/agreement/index';

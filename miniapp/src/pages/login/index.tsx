@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { demoLoginCode, loginWithCode } from '../../api/identity';
 import { BRAND } from '../../brand';
 import { Button } from '../../components';
+import { openPrivacyGuide } from '../../components/privacy-popup';
 import { usePageParams } from '../../hooks/use-page-params';
+import { AGREEMENT_PAGE } from '../../membership/pages';
 import { returnAfterLogin } from '../../navigation';
 import './index.scss';
 
@@ -14,6 +16,16 @@ export default function LoginPage() {
   const params = usePageParams();
   const [nickname, setNickname] = useState('');
   const [submitting, setSubmitting] = useState(false);
+  // 用户协议 and 隐私保护指引 are agreed to before any login (WeChat's review requires it).
+  const [agreed, setAgreed] = useState(false);
+  const [consentHint, setConsentHint] = useState(false);
+
+  const consented = (): boolean => {
+    if (agreed) return true;
+    setConsentHint(true);
+    void Taro.showToast({ title: '请先阅读并同意用户协议和隐私保护指引', icon: 'none' });
+    return false;
+  };
 
   const finish = async (code: string) => {
     setSubmitting(true);
@@ -29,6 +41,7 @@ export default function LoginPage() {
   };
 
   const loginWithWechat = async () => {
+    if (!consented()) return;
     try {
       const { code } = await Taro.login();
       await finish(code);
@@ -38,6 +51,7 @@ export default function LoginPage() {
   };
 
   const loginWithDemo = () => {
+    if (!consented()) return;
     if (!nickname.trim()) {
       void Taro.showToast({ title: '请输入昵称', icon: 'none' });
       return;
@@ -84,6 +98,27 @@ export default function LoginPage() {
             <Text className="login-form__note">网页版为演示环境，使用昵称登录；在微信小程序中将使用微信登录。</Text>
           </View>
         )}
+        <View className={`login-consent ${consentHint && !agreed ? 'login-consent--hint' : ''}`}>
+          <View
+            className={`login-consent__box ${agreed ? 'login-consent__box--on' : ''}`}
+            role="checkbox"
+            aria-checked={agreed}
+            onClick={() => setAgreed(!agreed)}
+          />
+          <Text className="login-consent__text">
+            <Text onClick={() => setAgreed(!agreed)}>我已阅读并同意</Text>
+            <Text
+              className="login-consent__link login-terms"
+              onClick={() => void Taro.navigateTo({ url: `${AGREEMENT_PAGE}?doc=terms` }).catch(() => undefined)}
+            >
+              《用户协议》
+            </Text>
+            <Text>和</Text>
+            <Text className="login-consent__link login-privacy" onClick={openPrivacyGuide}>
+              《隐私保护指引》
+            </Text>
+          </Text>
+        </View>
         <Text className="login-panel__benefits">会员价 · 积分 · 生日礼遇</Text>
       </View>
     </View>

@@ -8,6 +8,7 @@ import { bindPhone, fetchMe, logout } from '../../api/identity';
 import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
 import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
+import { PrivacyPopup } from '../../components/privacy-popup';
 import { MeCouponEntries } from '../../coupons/me-entry';
 import { MeGroupBuyEntry } from '../../groupbuy/me-entry';
 import { useMember } from '../../hooks/use-member';
@@ -172,6 +173,7 @@ export default function MePage() {
           退出登录
         </Button>
       </View>
+      <PrivacyPopup />
     </View>
   );
 }

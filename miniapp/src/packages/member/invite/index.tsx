@@ -6,6 +6,7 @@ import { isLoggedIn } from '../../../api/session';
 import { fetchInvite } from '../../../api/tasks';
 import { BRAND } from '../../../brand';
 import { Button, ErrorState, LoadingState } from '../../../components';
+import { PrivacyPopup } from '../../../components/privacy-popup';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { LoginPrompt } from '../../../membership/member-gate';
@@ -118,6 +119,7 @@ export default function InvitePage() {
           <Text className="invite-rules__line">4. 已注册的会员无法再被邀请；如发现虚假邀请，奖励将被收回。</Text>
         </View>
       </View>
+      <PrivacyPopup />
     </View>
   );
 }

@@ -1,11 +1,21 @@
-import { GENDERS, type MemberView, shopDay, UpdateProfileRequestSchema } from '@siyu/shared';
+import {
+  GENDERS,
+  type MemberView,
+  maskPhone,
+  mobileProblem,
+  normalizeMobile,
+  shopDay,
+  UpdateProfileRequestSchema,
+} from '@siyu/shared';
 import type { ButtonProps } from '@tarojs/components';
 import { Input, Picker, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { updateProfile } from '../../../api/identity';
+import { bindPhone, updateProfile } from '../../../api/identity';
 import { isLoggedIn } from '../../../api/session';
+import { imageSrc, uploadImage } from '../../../api/uploads';
 import { Avatar, Button, Cell, CellGroup, LoadingState } from '../../../components';
+import { PrivacyPopup } from '../../../components/privacy-popup';
 import { useMember } from '../../../hooks/use-member';
 import { goToLogin } from '../../../navigation';
 import { draftOf, isDeviceFile, type ProfileDraft, profileChanges } from './profile-draft';
@@ -15,11 +25,89 @@ type Gender = MemberView['gender'];
 type ChooseAvatarEvent = Parameters<NonNullable<ButtonProps['onChooseAvatar']>>[0];
 
 const GENDER_NAMES: Record<Gender, string> = { unknown: '保密', male: '男', female: '女' };
-const CAN_CHOOSE_AVATAR = process.env.TARO_ENV === 'weapp' && Taro.canIUse('button.open-type.chooseAvatar');
+const IS_WEAPP = process.env.TARO_ENV === 'weapp';
+const CAN_CHOOSE_AVATAR = IS_WEAPP && Taro.canIUse('button.open-type.chooseAvatar');
+type PhoneEvent = Parameters<NonNullable<ButtonProps['onGetPhoneNumber']>>[0];
+
+/**
+ * 手机号 on the profile (完善资料 needs one): WeChat's getPhoneNumber on weapp; on the H5 demo a typed number,
+ * which the demo server accepts as `demo:<number>` in place of WeChat's code.
+ */
+function PhoneRow({ phone }: { phone: string | null }) {
+  const [typed, setTyped] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [binding, setBinding] = useState(false);
+  if (phone) return <Cell title="手机号" value={<Text className="profile-phone">{maskPhone(phone)}</Text>} />;
+
+  const bind = async (code: string) => {
+    setBinding(true);
+    try {
+      await bindPhone(code);
+      void Taro.showToast({ title: '手机号已绑定', icon: 'success' });
+    } catch {
+      // The client has told the shopper why (已绑定其他会员…).
+    } finally {
+      setBinding(false);
+    }
+  };
+
+  if (IS_WEAPP) {
+    const onGetPhoneNumber = (event: PhoneEvent) => {
+      if (event.detail.code) void bind(event.detail.code);
+    };
+    return (
+      <Cell
+        title="手机号"
+        value={
+          <Button
+            variant="outline"
+            size="sm"
+            openType="getPhoneNumber"
+            loading={binding}
+            onGetPhoneNumber={onGetPhoneNumber}
+          >
+            绑定手机号
+          </Button>
+        }
+      />
+    );
+  }
+  const submit = () => {
+    const found = mobileProblem(typed);
+    setProblem(found);
+    if (!found) void bind(`demo:${normalizeMobile(typed)}`);
+  };
+  return (
+    <View className="profile-phone-row">
+      <Cell
+        title="手机号"
+        value={
+          <View className="profile-phone-bind">
+            <Input
+              className="profile-input profile-phone-input"
+              type="text"
+              value={typed}
+              maxlength={20}
+              placeholder="输入手机号"
+              onInput={(event) => {
+                setTyped(event.detail.value);
+                setProblem(null);
+              }}
+            />
+            <Button variant="outline" size="sm" loading={binding} className="profile-bind-phone" onClick={submit}>
+              绑定
+            </Button>
+          </View>
+        }
+      />
+      {problem ? <Text className="profile-field-error">{problem}</Text> : null}
+    </View>
+  );
+}
 
 const FIELD_MESSAGES: Record<string, string> = {
   nickname: '昵称需为 1–32 个字',
-  avatarUrl: '头像链接需为有效的网址',
+  avatarUrl: '头像未上传成功，请重新选择',
   birthday: '生日不是有效日期',
   gender: '请选择性别',
 };
@@ -28,6 +116,9 @@ export default function ProfilePage() {
   const { member } = useMember();
   const [draft, setDraft] = useState<ProfileDraft | null>(member ? draftOf(member) : null);
   const [saving, setSaving] = useState(false);
+  const [uploading, setUploading] = useState(false);
+  /** The picture just chosen, shown while it uploads. */
+  const [preview, setPreview] = useState<string | null>(null);
 
   useDidShow(() => {
     if (!isLoggedIn()) goToLogin();
@@ -47,15 +138,39 @@ export default function ProfilePage() {
 
   const edit = (patch: Partial<ProfileDraft>) => setDraft({ ...draft, ...patch });
 
+  /** A chosen picture (WeChat's chooseAvatar, or the album on H5) is uploaded; its URL is what gets saved. */
+  const useAvatar = async (path: string, file?: Blob) => {
+    setUploading(true);
+    setPreview(path);
+    try {
+      const url = await uploadImage(path, file);
+      setDraft((current) => (current ? { ...current, avatarUrl: url } : current));
+    } catch {
+      setPreview(null); // Toasted by the upload.
+    } finally {
+      setUploading(false);
+    }
+  };
+
   const onChooseAvatar = (event: ChooseAvatarEvent) => {
     const chosen = (event.detail as { avatarUrl?: string }).avatarUrl;
-    if (chosen) edit({ avatarUrl: chosen });
+    if (chosen) void useAvatar(chosen);
+  };
+
+  const chooseFromAlbum = async () => {
+    try {
+      const picked = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] });
+      const path = picked.tempFilePaths[0];
+      const file = (picked.tempFiles[0] as { originalFileObj?: Blob } | undefined)?.originalFileObj;
+      if (path) await useAvatar(path, file);
+    } catch {
+      // The shopper closed the album.
+    }
   };
 
   const save = async () => {
-    if (isDeviceFile(draft.avatarUrl.trim())) {
-      // Needs an upload endpoint to turn the device file into a URL; until then only links can be saved.
-      void Taro.showToast({ title: '暂不支持上传本地头像，请填写头像链接', icon: 'none' });
+    if (uploading || isDeviceFile(draft.avatarUrl.trim())) {
+      void Taro.showToast({ title: '头像上传中，请稍候', icon: 'none' });
       return;
     }
     const changes = profileChanges(member, draft);
@@ -84,12 +199,26 @@ export default function ProfilePage() {
   return (
     <View className="page profile">
       <View className="profile-avatar">
-        <Avatar src={isDeviceFile(draft.avatarUrl) ? null : draft.avatarUrl} nickname={draft.nickname} size="lg" />
+        <Avatar
+          src={preview ?? (isDeviceFile(draft.avatarUrl) ? null : imageSrc(draft.avatarUrl)) ?? null}
+          nickname={draft.nickname}
+          size="lg"
+        />
         {CAN_CHOOSE_AVATAR ? (
-          <Button variant="text" size="sm" openType="chooseAvatar" onChooseAvatar={onChooseAvatar}>
+          <Button variant="text" size="sm" openType="chooseAvatar" loading={uploading} onChooseAvatar={onChooseAvatar}>
             更换头像
           </Button>
-        ) : null}
+        ) : (
+          <Button
+            variant="text"
+            size="sm"
+            loading={uploading}
+            className="profile-choose-avatar"
+            onClick={() => void chooseFromAlbum()}
+          >
+            更换头像
+          </Button>
+        )}
       </View>
 
       <CellGroup title="基本资料">
@@ -104,18 +233,6 @@ export default function ProfilePage() {
               placeholder="请输入昵称"
               onInput={(event) => edit({ nickname: event.detail.value })}
               onBlur={(event) => edit({ nickname: event.detail.value })}
-            />
-          }
-        />
-        <Cell
-          title="头像链接"
-          value={
-            <Input
-              className="profile-input profile-avatar-url"
-              value={draft.avatarUrl}
-              maxlength={1024}
-              placeholder="https://"
-              onInput={(event) => edit({ avatarUrl: event.detail.value })}
             />
           }
         />
@@ -144,6 +261,7 @@ export default function ProfilePage() {
             </View>
           }
         />
+        <PhoneRow phone={member.phone} />
       </CellGroup>
 
       <View className="profile-actions">
@@ -151,6 +269,7 @@ export default function ProfilePage() {
           保存
         </Button>
       </View>
+      <PrivacyPopup />
     </View>
   );
 }

@@ -13,6 +13,7 @@ import { isLoggedIn } from '../../../api/session';
 import { fetchReviewSubmissions, submitReview } from '../../../api/tasks';
 import { imageSrc, UPLOAD_MAX_BYTES, uploadImage } from '../../../api/uploads';
 import { Button, EmptyState, ErrorState, LoadingState } from '../../../components';
+import { PrivacyPopup } from '../../../components/privacy-popup';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { LoginPrompt } from '../../../membership/member-gate';
@@ -226,6 +227,7 @@ export default function ReviewTaskPage() {
           onRetry={refresh}
         />
       </View>
+      <PrivacyPopup />
     </View>
   );
 }

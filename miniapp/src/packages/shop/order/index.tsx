@@ -13,6 +13,7 @@ import { OrderActions, orderHasActions } from '../../../shop/order-actions';
 import { amountLabel, cancelReasonText, earnText } from '../../../shop/order-copy';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
+import { PrivacyPopup } from '../../../components/privacy-popup';
 import './index.scss';
 
 function shopTime(instant: string | null): string {
@@ -225,6 +226,7 @@ export default function OrderPage() {
           </View>
         </>
       ) : null}
+      <PrivacyPopup />
     </View>
   );
 }

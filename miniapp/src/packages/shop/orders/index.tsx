@@ -13,6 +13,7 @@ import { orderUrl } from '../../../shop/links';
 import { OrderActions } from '../../../shop/order-actions';
 import { amountLabel } from '../../../shop/order-copy';
 import '../../../shop/shop.scss';
+import { PrivacyPopup } from '../../../components/privacy-popup';
 import './index.scss';
 
 export const ORDER_TABS: Array<{ key: string; title: string; status?: VisibleOrderStatus }> = [
@@ -153,6 +154,7 @@ export default function OrdersPage() {
         ))}
       </View>
       {body}
+      <PrivacyPopup />
     </View>
   );
 }
