@@ -7,7 +7,6 @@
  * does (refused while a server holds DATA_DIR: stop it, or point MONGODB_URI at its engine). Entries
  * written in the last minute count as in flight, not as orphans.
  */
-import os from 'node:os';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig } from '../server/src/config';
 import '../server/src/db/connection';
@@ -16,8 +15,6 @@ import { type RunningEngine, startEngine } from '../server/src/db/engine';
 import type { LedgerMismatch } from '../server/src/db/sequenced-ledger';
 import { createMembershipService } from '../server/src/modules/membership/membership.service';
 import { createPointsService } from '../server/src/modules/points/points.service';
-import { createTasksService } from '../server/src/modules/tasks/tasks.service';
-import { createUploadsService } from '../server/src/modules/uploads/uploads.service';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -50,8 +47,7 @@ async function main(): Promise<number> {
     // Read-only: no index builds, unlike the server's start.
     await mongoose.connect(uri, { dbName: config.DB_NAME, serverSelectionTimeoutMS: 5000, autoIndex: false });
     const points = createPointsService();
-    const tasks = createTasksService({ points, uploads: createUploadsService({ dir: os.tmpdir() }) });
-    const membership = createMembershipService({ points, tasks });
+    const membership = createMembershipService({ points });
     const pointsReport = await points.checkConsistency({ orphanGraceMs: 60_000 });
     const growthReport = await membership.checkGrowthConsistency({ orphanGraceMs: 60_000 });
     const members = await mongoose.connection.db!.collection('members').countDocuments({});
