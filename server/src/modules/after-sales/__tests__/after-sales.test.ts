@@ -17,6 +17,8 @@ let mall: TestMall;
 let support: string;
 /** What WeChat Pay was asked to refund, by out_refund_no (asking again under one number refunds once). */
 const bank = new Map<string, { orderNo: string; amount: number; asked: number }>();
+/** WeChat Pay answers the next refund request with an error (a network failure, a 500). */
+let refundOutages = 0;
 
 beforeAll(async () => {
   mall = await startTestMall(
@@ -25,6 +27,10 @@ beforeAll(async () => {
       wire: (services) => {
         const refund = services.wechatPay.refund.bind(services.wechatPay);
         services.wechatPay.refund = async (input) => {
+          if (refundOutages > 0) {
+            refundOutages--;
+            throw new Error('wechat pay unreachable');
+          }
           const known = bank.get(input.outRefundNo);
           bank.set(input.outRefundNo, {
             orderNo: input.outTradeNo,
@@ -351,5 +357,84 @@ describe('who may see and decide', () => {
         })
       ).status,
     ).toBe(409);
+  });
+});
+
+describe('what a crash or an outage leaves behind is finished exactly once', () => {
+  it('a refund settled before completion lowers what completion credits: those units never earn', async () => {
+    const { skuId } = await productWithStock(mall, { stock: 10, price: 10000 });
+    const plain = await shopper(mall);
+    const plainOrder = await paidOrder(plain, [{ skuId, qty: 2 }]);
+    await shipAndComplete(plain, plainOrder._id.toString());
+    const buyer = await shopper(mall);
+    const order = await paidOrder(buyer, [{ skuId, qty: 2 }]);
+    const requested = await requestRefund(buyer, order._id.toString(), 'refund_only', [{ index: 0, qty: 1 }]);
+    await approve(requested.body.id);
+    await shipAndComplete(buyer, order._id.toString());
+
+    const earned = async (memberId: string) =>
+      (await GrowthEntry.findOne({ member: memberId, kind: 'earn' }).lean<{ delta: number }>())!.delta;
+    expect((await earned(buyer.id)) * 2).toBe(await earned(plain.id));
+    const points = await mall.services.points.findEntry(buyer.id, 'earn', { type: 'order', id: order._id.toString() });
+    expect(points!.delta).toBe(Math.floor(order.amounts.pointsEarned / 2));
+    await expectLedgersExact();
+  });
+
+  it('a partial refund delivered again (after a crash) gives and takes back nothing more', async () => {
+    const buyer = await shopper(mall);
+    await giftPoints(buyer.id, 800);
+    const { skuId } = await productWithStock(mall, { stock: 10, price: 8800 });
+    const order = await paidOrder(buyer, [{ skuId, qty: 2 }], { pointsToUse: 600 });
+    await shipAndComplete(buyer, order._id.toString());
+    const requested = await requestRefund(buyer, order._id.toString(), 'return', [{ index: 0, qty: 1 }]);
+    await approve(requested.body.id);
+    const snapshot = async () => ({
+      stock: await stockOf(skuId),
+      points: await mall.services.points.balance(buyer.id),
+      growth: (await GrowthEntry.find({ member: buyer.id }).lean<{ delta: number }[]>()).reduce(
+        (t, e) => t + e.delta,
+        0,
+      ),
+    });
+    const before = await snapshot();
+    const key = `partially_refunded:${requested.body.id}`;
+    await Order.updateOne(
+      { _id: order._id },
+      {
+        $set: { deliverAfter: new Date(0) },
+        $pullAll: { delivered: [`after-sales:${key}`, `membership:${key}`, `points:${key}`] },
+      },
+    );
+    await mall.services.orders.deliverDue(new Date());
+    const after = (await Order.findById(order._id).lean<OrderDoc>())!;
+    expect(after.delivered).toEqual(
+      expect.arrayContaining([`after-sales:${key}`, `membership:${key}`, `points:${key}`]),
+    );
+    expect(await snapshot()).toEqual(before);
+    await expectLedgersExact();
+  });
+
+  it('when WeChat Pay is unreachable at approval, the repair job asks again under the same number until it settles', async () => {
+    const buyer = await shopper(mall);
+    const { skuId } = await productWithStock(mall, { stock: 10, price: 4200 });
+    const order = await paidOrder(buyer, [{ skuId, qty: 2 }]);
+    const requested = await requestRefund(buyer, order._id.toString(), 'refund_only', [{ index: 0, qty: 1 }]);
+    refundOutages = 1;
+    const approved = await mall.api('POST', `/api/admin/after-sales/${requested.body.id}/approve`, {
+      token: support,
+      body: { note: '' },
+    });
+    expect(approved.body.statusText).toBe('已同意，退款中');
+    expect(bank.has(`R${order.orderNo}-1`)).toBe(false);
+
+    await mall.services.afterSales.repairDue(new Date(Date.now() + 5 * 60_000));
+    await mall.services.sandbox!.settled();
+    const seen = await mall.api('GET', `/api/after-sales/${requested.body.id}`, { token: buyer.token });
+    expect(seen.body.statusText).toBe('退款成功');
+    expect(bank.get(`R${order.orderNo}-1`)?.asked).toBe(1);
+    expect(await stockOf(skuId)).toBe(9);
+    // Nothing left to repair: running again asks WeChat Pay nothing more.
+    await mall.services.afterSales.repairDue(new Date(Date.now() + 10 * 60_000));
+    expect(bank.get(`R${order.orderNo}-1`)?.asked).toBe(1);
   });
 });
