@@ -8,7 +8,8 @@ import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams
 import { address, ids, order, preview, signIn } from './shop-fixtures';
 
 vi.mock('@tarojs/taro', () => import('./fake-taro-shop'));
-configure({ asyncUtilTimeout: 5000 });
+// Generous waits: these run while other builds share the two cores.
+configure({ asyncUtilTimeout: 10_000 });
 
 const sent = () => vi.mocked(Taro.request).mock.calls.map(([options]) => options as FakeRequest);
 const previews = () => sent().filter((request) => request.url === '/api/orders/preview');
@@ -71,6 +72,9 @@ describe('结算: the coupon picker', () => {
     );
     expect(previews()[0]!.data).not.toHaveProperty('couponId');
 
+    // The row opens once the preview has settled (it is disabled while one is running).
+    const settled = () => waitFor(() => expect(container.querySelector('.checkout-breakdown--stale')).toBeNull());
+    await settled();
     fireEvent.click(container.querySelector('.checkout-coupon') as HTMLElement);
     await waitFor(() => expect(screen.getByText('选择优惠券')).toBeTruthy());
     expect(screen.getByText('本单可省 ¥10.00')).toBeTruthy();
@@ -86,19 +90,22 @@ describe('结算: the coupon picker', () => {
     );
 
     // Back to the ¥10 coupon, then order: the order names it.
+    await settled();
     fireEvent.click(container.querySelector('.checkout-coupon') as HTMLElement);
+    await waitFor(() => expect(container.querySelector('.coupon-option--usable')).toBeTruthy());
     fireEvent.click(container.querySelector('.coupon-option--usable') as HTMLElement);
     await waitFor(() => expect(previews().at(-1)!.data).toMatchObject({ couponId: TEN }));
     await waitFor(() =>
       expect(container.querySelector('.checkout-coupon .coupon-row__value')?.textContent).toBe('-¥10.00'),
     );
+    await settled();
     fireEvent.click(container.querySelector('.checkout-submit') as HTMLElement);
     await waitFor(() =>
       expect(sent().find((request) => request.url === '/api/orders' && request.method === 'POST')?.data).toMatchObject({
         couponId: TEN,
       }),
     );
-  }, 20_000);
+  }, 45_000);
 });
 
 describe('我的优惠券', () => {
