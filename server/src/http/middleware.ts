@@ -44,24 +44,20 @@ export function errorHandler() {
 }
 
 /** Errors that mean "the database cannot be reached right now", not "this request is wrong". */
-const DATABASE_DOWN = new Set([
-  'MongoServerSelectionError',
-  'MongooseServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoPoolClearedError',
-]);
+const DATABASE_DOWN_NAME =
+  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared|PoolClearedOnNetwork)Error$/;
+const DATABASE_DOWN_MESSAGE =
+  /buffering timed out|socket has been ended|ECONNREFUSED|ECONNRESET|EPIPE|connection (\S+ )?(to \S+ )?(closed|reset)|Client must be connected|Topology is closed|connection pool .* cleared/i;
 
 export function isDatabaseUnavailable(caught: unknown): boolean {
-  const error = caught as { name?: unknown; message?: unknown } | null;
+  const error = caught as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | null;
   if (!error || typeof error !== 'object') return false;
-  if (typeof error.name === 'string' && DATABASE_DOWN.has(error.name)) return true;
+  if (typeof error.name === 'string' && DATABASE_DOWN_NAME.test(error.name)) return true;
+  // The driver's socket to the engine broke mid-command (the only sockets our handlers write to raw).
+  if (typeof error.code === 'string' && ['EPIPE', 'ECONNRESET', 'ECONNREFUSED'].includes(error.code)) return true;
   // Mongoose queues commands while disconnected and gives up after bufferTimeoutMS.
-  return (
-    typeof error.message === 'string' && /buffering timed out|connection .* closed|ECONNREFUSED/i.test(error.message)
-  );
+  if (typeof error.message === 'string' && DATABASE_DOWN_MESSAGE.test(error.message)) return true;
+  return error.cause !== undefined && error.cause !== caught && isDatabaseUnavailable(error.cause);
 }
 
 function toAppError(caught: unknown): AppError {
