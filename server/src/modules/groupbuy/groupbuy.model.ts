@@ -180,6 +180,7 @@ const quotaSchema = new Schema(
     orders: { type: [String], default: [] },
     count: { type: Number, default: 0 },
     activeOrder: { type: String, default: null },
+    activeGroup: { type: String, default: null },
   },
   { collection: 'group_buy_quotas', versionKey: false },
 );
@@ -189,6 +190,7 @@ export interface QuotaDoc {
   orders: string[];
   count: number;
   activeOrder: string | null;
+  activeGroup: string | null;
 }
 
 export const GroupBuyQuota = model('GroupBuyQuota', quotaSchema);

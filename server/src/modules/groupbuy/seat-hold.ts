@@ -68,7 +68,13 @@ export function seatRefusal(group: GroupDoc, memberId: string, now: Date): AppEr
   return undefined;
 }
 
-async function takeQuota(campaignId: string, memberId: string, orderId: string, limit: number): Promise<void> {
+async function takeQuota(
+  campaignId: string,
+  groupId: string,
+  memberId: string,
+  orderId: string,
+  limit: number,
+): Promise<void> {
   const _id = `${campaignId}:${memberId}`;
   const max = limit > 0 ? limit : NO_LIMIT;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -76,7 +82,7 @@ async function takeQuota(campaignId: string, memberId: string, orderId: string, 
     if (current?.orders.includes(orderId)) return;
     if (!current) {
       try {
-        await GroupBuyQuota.create({ _id, orders: [orderId], count: 1, activeOrder: orderId });
+        await GroupBuyQuota.create({ _id, orders: [orderId], count: 1, activeOrder: orderId, activeGroup: groupId });
         return;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -85,8 +91,13 @@ async function takeQuota(campaignId: string, memberId: string, orderId: string, 
     }
     if (current.count >= max) throw groupErrors.limitReached(max);
     if (current.activeOrder && current.activeOrder !== orderId) {
-      // Still in a running group of this campaign? Then no second one. Otherwise the mark is stale.
-      const running = await Group.exists({ orderIds: current.activeOrder, state: trustedOperators({ $in: RUNNING }) });
+      // Still in a running group of this campaign? Then no second one. Otherwise the mark is stale (every
+      // way out of a running group releases it; this only covers a release a crash cut short). The group,
+      // not the seat, decides: the other order may be between taking this quota and taking its seat.
+      const running = await Group.exists({
+        ...(current.activeGroup ? { _id: current.activeGroup } : { orderIds: current.activeOrder }),
+        state: trustedOperators({ $in: RUNNING }),
+      });
       if (running) throw groupErrors.oneOpenGroup();
     }
     const taken = await GroupBuyQuota.updateOne(
@@ -96,7 +107,7 @@ async function takeQuota(campaignId: string, memberId: string, orderId: string, 
         count: trustedOperators({ $lt: max }),
         activeOrder: current.activeOrder ?? null,
       },
-      { $push: { orders: orderId }, $inc: { count: 1 }, $set: { activeOrder: orderId } },
+      { $push: { orders: orderId }, $inc: { count: 1 }, $set: { activeOrder: orderId, activeGroup: groupId } },
     );
     if (taken.modifiedCount === 1) return;
   }
@@ -113,7 +124,7 @@ async function giveQuota(campaignId: string, memberId: string, orderId: string):
 export async function releaseActive(campaignId: string, memberId: string, orderId: string): Promise<void> {
   await GroupBuyQuota.updateOne(
     { _id: `${campaignId}:${memberId}`, activeOrder: orderId },
-    { $set: { activeOrder: null } },
+    { $set: { activeOrder: null, activeGroup: null } },
   );
 }
 
@@ -158,7 +169,7 @@ export function createSeatHold(deps: SeatHoldDeps): OrderHold {
       const campaign = await GroupBuyCampaign.findById(campaignId, { limitPerMember: 1 }).lean();
       if (!campaign) throw groupErrors.notFound();
 
-      await takeQuota(campaignId, memberId, orderId, campaign.limitPerMember);
+      await takeQuota(campaignId, groupId, memberId, orderId, campaign.limitPerMember);
       try {
         await takeCampaignStock(campaignId, orderId);
       } catch (error) {

@@ -140,6 +140,17 @@ describe('opening a group', () => {
     expect(joinAnother.status).toBe(409);
     expect(joinAnother.body.error.code).toBe('groupbuy_one_open_group');
   });
+
+  it('one member opening four groups of a campaign at once gets exactly one; the others 409 groupbuy_one_open_group', async () => {
+    const { id, skuId } = await campaign(mall, { stock: 10 });
+    const leader = await shopper(mall);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => openGroup(mall, leader, id, skuId)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 201).map((a) => [a.status, a.body.error.code])).toEqual(
+      Array(3).fill([409, 'groupbuy_one_open_group']),
+    );
+    expect((await GroupBuyCampaign.findById(id).lean())!.stockLeft).toBe(9);
+  });
 });
 
 describe('joining', () => {
