@@ -135,7 +135,7 @@ export const AdminAfterSaleListQuerySchema = AfterSaleListQuerySchema.extend({
 // Proration
 
 export interface RefundOrderFigures {
-  lines: { qty: number; lineTotal: number; pointsCost: number; couponDiscount?: number | undefined }[];
+  lines: readonly { qty: number; lineTotal: number; pointsCost: number; couponDiscount?: number | undefined }[];
   /** The order's coupon discount; split over the lines by line total when the lines do not carry it. */
   couponDiscount: number;
   shippingFee: number;
@@ -211,7 +211,7 @@ export function lineShares(order: RefundOrderFigures): { cash: number[]; points:
 export function prorateRefund(
   order: RefundOrderFigures,
   before: RefundedSoFar,
-  request: { index: number; qty: number }[],
+  request: readonly { index: number; qty: number }[],
 ): RefundShare {
   if (request.length === 0) throw new RangeError('a refund needs at least one line');
   const { cash, points } = lineShares(order);
