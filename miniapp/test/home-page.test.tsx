@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro';
-import { configure, render, screen, waitFor } from '@testing-library/react';
+import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import HomePage from '../src/pages/home/index';
-import { type FakeRequest, resetFakeTaro, respondWith, setPages } from './fake-taro-shop';
+import { type FakeRequest, resetFakeTaro, respondWith, setPages, storedValue } from './fake-taro-shop';
 import { lockedCard, openCard, signIn } from './shop-fixtures';
 
 vi.mock('@tarojs/taro', () => import('./fake-taro-shop'));
@@ -50,5 +50,12 @@ describe('首页', () => {
     await waitFor(() => expect(container.querySelector('.home-members .product-card--locked')).toBeTruthy());
     expect(screen.queryByText('登录查看会员专享茶品')).toBeNull();
     expect(urls()).toContain('/api/products?pageSize=10&zone=members');
+  });
+
+  it('the search bar on 首页 opens the category tab with its search box focused', async () => {
+    const { container } = render(<HomePage />);
+    fireEvent.click(container.querySelector('.home-search') as HTMLElement);
+    expect(storedValue('siyu.category.open')).toEqual({ search: true });
+    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/category/index' });
   });
 });

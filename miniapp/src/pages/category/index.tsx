@@ -14,13 +14,13 @@ import './index.scss';
 const PAGE_SIZE = 20;
 const HANDOFF_KEY = 'siyu.category.open';
 
-/** The category tapped on 首页, if any (tab pages cannot take a query). */
-function takeHandoff(): string | null {
+/** What 首页 asked for, if anything (tab pages cannot take a query): a category, or the search box. */
+function takeHandoff(): { id?: string; search?: boolean } | null {
   try {
-    const value = Taro.getStorageSync(HANDOFF_KEY) as { id?: string } | '';
-    if (!value || typeof value !== 'object' || !value.id) return null;
+    const value = Taro.getStorageSync(HANDOFF_KEY) as { id?: string; search?: boolean } | '';
+    if (!value || typeof value !== 'object' || (!value.id && !value.search)) return null;
     Taro.removeStorageSync(HANDOFF_KEY);
-    return value.id;
+    return value;
   } catch {
     return null;
   }
@@ -33,6 +33,7 @@ export default function CategoryPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [keyword, setKeyword] = useState('');
   const [query, setQuery] = useState('');
+  const [searchFocus, setSearchFocus] = useState(false);
   const loadCategories = useCallback(async () => {
     setCategoriesError(null);
     try {
@@ -51,11 +52,12 @@ export default function CategoryPage() {
 
   useDidShow(() => {
     const wanted = takeHandoff();
-    if (wanted) {
+    if (wanted?.id) {
       setQuery('');
       setKeyword('');
-      setSelected(wanted);
+      setSelected(wanted.id);
     }
+    setSearchFocus(wanted?.search === true);
   });
 
   // A search looks across every category; otherwise the selected category. Prices depend on who is looking.
@@ -115,6 +117,8 @@ export default function CategoryPage() {
             className="category-search__input"
             value={keyword}
             confirmType="search"
+            focus={searchFocus}
+            onBlur={() => setSearchFocus(false)}
             placeholder="搜索茶品，如 龙井、岩茶"
             maxlength={40}
             onInput={(event) => setKeyword(event.detail.value)}

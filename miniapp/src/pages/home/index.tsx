@@ -20,6 +20,12 @@ const FEED_PAGE_SIZE = 10;
 /** The category page reads this to open on the category tapped here (tab pages take no query). */
 export const CATEGORY_HANDOFF_KEY = 'siyu.category.open';
 
+/** 首页's search bar opens the category tab's search (tab pages take no query: the wish travels in storage). */
+function openSearch(): void {
+  Taro.setStorageSync(CATEGORY_HANDOFF_KEY, { search: true });
+  void Taro.switchTab({ url: PAGES.category });
+}
+
 /** Greets the member (or invites a login) above the feed. */
 function MemberWelcome() {
   const { loggedIn, member } = useMember();
@@ -224,7 +230,12 @@ export default function HomePage() {
 
   return (
     <View className="page home">
-      <BrandHeader title="当季好茶" />
+      <BrandHeader title="当季好茶">
+        <View className="home-search" onClick={openSearch}>
+          <View className="home-search__icon" />
+          <Text className="home-search__placeholder">搜索茶品，如 龙井、岩茶</Text>
+        </View>
+      </BrandHeader>
       <View className="home-body">
         <MemberWelcome />
         <Banner />

@@ -7,7 +7,8 @@ import type { ApiError } from '../../api/client';
 import { bindPhone, fetchMe, logout } from '../../api/identity';
 import { isLoggedIn } from '../../api/session';
 import { PAGES } from '../../brand';
-import { Avatar, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
+import { Avatar, BottomSheet, Button, Cell, CellGroup, ErrorState, LoadingState, TierBadge } from '../../components';
+import { MemberCode } from '../../components/member-code';
 import { PrivacyPopup } from '../../components/privacy-popup';
 import { MeCouponEntries } from '../../coupons/me-entry';
 import { MeGroupBuyEntry } from '../../groupbuy/me-entry';
@@ -97,6 +98,7 @@ export default function MePage() {
   const { loggedIn, member } = useMember();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [showCode, setShowCode] = useState(false);
 
   // Reads the session itself rather than this render's `loggedIn`: right after login the page can be shown
   // again before React has re-rendered it with the new session.
@@ -165,6 +167,7 @@ export default function MePage() {
       <CellGroup title="会员资料">
         <Cell title="手机号" value={<PhoneValue member={member} />} />
         <Cell title="编辑资料" arrow onClick={() => void Taro.navigateTo({ url: PAGES.profile })} />
+        <Cell title="会员码" value="到店出示" arrow className="me-member-code" onClick={() => setShowCode(true)} />
         <Cell title="邀请码" value={member.inviteCode} />
         <Cell title="入会时间" value={joinedOn(member.createdAt)} />
       </CellGroup>
@@ -173,6 +176,10 @@ export default function MePage() {
           退出登录
         </Button>
       </View>
+      <BottomSheet open={showCode} title="会员码" onClose={() => setShowCode(false)} className="member-code-sheet">
+        <MemberCode memberNo={member.memberNo} />
+        <Text className="member-code-sheet__hint">到店结账时出示此码，店员扫码即可识别会员、累积积分</Text>
+      </BottomSheet>
       <PrivacyPopup />
     </View>
   );
