@@ -423,16 +423,22 @@ export function createWallet(options: WalletOptions) {
     },
 
     /**
-     * One-ID merge: every coupon of `from` becomes `to`'s, outside `to`'s per-member limits (they were
-     * issued to the same person). Each move is a conditional update on `member: from`, so repeating the
-     * merge moves nothing twice. The earlier first paid order of the two is kept.
+     * One-ID merge: the coupons of `from` become `to`'s, outside `to`'s per-member limits, except a grant
+     * `to` already holds (the same template and grant: a second welcome pack, the same claim slot), which
+     * stays with the retired record: one person, one grant. Each move is a conditional update on
+     * `member: from`, so repeating the merge moves nothing twice. The earlier first paid order is kept.
      */
-    async moveMember(fromIdText: string, toIdText: string): Promise<{ moved: number }> {
+    async moveMember(fromIdText: string, toIdText: string): Promise<{ moved: number; kept: number }> {
       const from = memberId(fromIdText);
       const to = memberId(toIdText);
-      if (from.equals(to)) return { moved: 0 };
+      if (from.equals(to)) return { moved: 0, kept: 0 };
       let moved = 0;
-      for (const coupon of await MemberCoupon.find({ member: from }, { _id: 1 }).lean()) {
+      let kept = 0;
+      for (const coupon of await MemberCoupon.find({ member: from }, { _id: 1, template: 1, grantKey: 1 }).lean()) {
+        if (await MemberCoupon.exists({ template: coupon.template, member: to, grantKey: coupon.grantKey })) {
+          kept += 1;
+          continue;
+        }
         const result = await MemberCoupon.updateOne(
           { _id: coupon._id, member: from },
           {
@@ -460,7 +466,7 @@ export function createWallet(options: WalletOptions) {
           { $set: { welcomeSeenAt: source.welcomeSeenAt } },
         );
       }
-      return { moved };
+      return { moved, kept };
     },
   };
 }

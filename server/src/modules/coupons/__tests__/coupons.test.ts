@@ -262,17 +262,22 @@ describe('expiry and merging', () => {
     expect(expiredTab.body.counts.expired).toBe(1);
   });
 
-  it('moveMember hands every coupon to the surviving member, outside their limits, and repeating it moves nothing', async () => {
-    const template = await createTemplate(mall, { ...tenOff });
+  it('moveMember hands the coupons to the surviving member, keeps back a grant they already hold, and repeating it moves nothing', async () => {
+    const claimed = await createTemplate(mall, { ...tenOff });
+    const pushed = await createTemplate(mall, { ...tenOff, perMemberLimit: 5 });
     const [from, to] = await Promise.all([mall.loginMember(), mall.loginMember()]);
-    await claim(from.token, template.id);
-    await claim(to.token, template.id);
-    expect(await mall.services.coupons.moveMember(from.id, to.id)).toEqual({ moved: 1 });
-    expect(await mall.services.coupons.moveMember(from.id, to.id)).toEqual({ moved: 0 });
+    await claim(from.token, claimed.id);
+    await claim(to.token, claimed.id);
+    await mall.services.coupons.issue(from.id, pushed.id, { channel: 'push', key: 'p-1' });
+    await mall.services.coupons.issue(from.id, pushed.id, { channel: 'push', key: 'p-2' });
+    await mall.services.coupons.issue(to.id, pushed.id, { channel: 'push', key: 'p-2' });
+    // The pushed p-1 moves; the claim slot and p-2 are grants `to` holds already (one person, one grant).
+    expect(await mall.services.coupons.moveMember(from.id, to.id)).toEqual({ moved: 1, kept: 2 });
+    expect(await mall.services.coupons.moveMember(from.id, to.id)).toEqual({ moved: 0, kept: 2 });
     const wallet = await mall.api('GET', '/api/me/coupons', { token: to.token });
-    expect(wallet.body.items.filter((c: { templateId: string }) => c.templateId === template.id)).toHaveLength(2);
-    // The limit still holds for new claims.
-    expect((await claim(to.token, template.id)).body.error.code).toBe('coupon_limit_reached');
+    const held = (id: string) => wallet.body.items.filter((c: { templateId: string }) => c.templateId === id).length;
+    expect([held(claimed.id), held(pushed.id)]).toEqual([1, 2]);
+    expect((await claim(to.token, claimed.id)).body.error.code).toBe('coupon_limit_reached');
   });
 });
 
