@@ -5,7 +5,7 @@ import { useCallback } from 'react';
 import { fetchMembership } from '../../../api/membership';
 import { isLoggedIn } from '../../../api/session';
 import { BRAND } from '../../../brand';
-import { Avatar, ErrorState, LoadingState, TierBadge } from '../../../components';
+import { Avatar, ErrorState, LoadingState } from '../../../components';
 import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { growthProgress } from '../../../membership/growth';
@@ -26,7 +26,7 @@ function MemberCard({ membership, member }: { membership: StoreMembership; membe
       <View className="membership-card__ring" />
       <View className="membership-card__top">
         <Text className="membership-card__brand">{BRAND.name}</Text>
-        <TierBadge tier={membership.tier.code} />
+        <Text className="membership-card__kicker">会员卡</Text>
       </View>
       <Text className="membership-card__tier">{membership.tier.name}</Text>
       <View className="membership-card__member">
@@ -70,6 +70,18 @@ function GrowthProgress({ membership }: { membership: StoreMembership }) {
   );
 }
 
+/**
+ * What the tier means for members-only teas, consistent with the store: every member already buys 会员专享 teas;
+ * a higher tier unlocks the teas kept for that tier.
+ */
+export function privateProductsNote(membership: StoreMembership): string {
+  if (!membership.next) return `会员专享与各等级专享茶品已全部为你开放`;
+  if (membership.tier.code === 'regular') {
+    return `会员专享茶品已为你开放；升级${membership.next.name}可解锁${membership.next.name}专享茶品`;
+  }
+  return `${membership.tier.name}及以下等级的专享茶品已为你开放；升级${membership.next.name}可解锁更多`;
+}
+
 function Benefits({ membership }: { membership: StoreMembership }) {
   return (
     <View className="section">
@@ -100,7 +112,7 @@ function Benefits({ membership }: { membership: StoreMembership }) {
           </View>
         ) : null}
       </View>
-      {membership.privateProductsNote ? <Text className="benefits__note">{membership.privateProductsNote}</Text> : null}
+      <Text className="benefits__note">{privateProductsNote(membership)}</Text>
     </View>
   );
 }

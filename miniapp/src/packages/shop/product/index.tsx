@@ -121,9 +121,6 @@ function LockedProduct({ product }: { product: Extract<StoreProductDetail, { loc
         </View>
         <Text className="product-locked__title">{product.unlockText}</Text>
         <Text className="product-locked__text">这款茶为会员私藏，达到对应等级后即可查看价格并购买。</Text>
-        <Button variant="gold" className="product-unlock" onClick={openMembership}>
-          {product.unlockText}
-        </Button>
       </View>
       <Description blocks={product.description} />
       <View className="shop-bottom-spacer" />
