@@ -210,8 +210,19 @@ describe('cart (6, 7)', () => {
 
   it('7. 80 concurrent adds of different SKUs leave exactly 50 lines', { timeout: 120_000 }, async () => {
     const member = await mall.loginMember();
-    const skus = [];
-    for (let i = 0; i < 80; i++) skus.push(await sku(100 + i));
+    const skus: string[] = [];
+    for (const half of [0, 1]) {
+      const product = await createProduct(mall, {
+        title: `八十种茶 ${half}`,
+        categoryId,
+        skus: Array.from({ length: 40 }, (_, i) => ({
+          specs: [{ name: '规格', value: `${half}-${i}` }],
+          price: 100 + i,
+          stock: 1000,
+        })),
+      });
+      skus.push(...product.skus.map((s: { id: string }) => s.id));
+    }
     const answers = await Promise.all(
       skus.map((skuId) => mall.api('PUT', `/api/cart/items/${skuId}`, { token: member.token, body: { qty: 1 } })),
     );
