@@ -57,7 +57,8 @@ export default async function setup(project: TestProject) {
   server.stdout?.on('data', (chunk) => (output += chunk));
   server.stderr?.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // The embedded engine may initialise a PostgreSQL cluster first: on a busy 2-core machine that alone can take a minute.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`the mall exited early:\n${output}`);
     try {

@@ -55,4 +55,13 @@ describe('编辑资料 (H5): 完善资料 can be completed', () => {
     await waitFor(() => expect(sent().some((request) => request.url === '/api/me')).toBe(true));
     expect(sent().find((request) => request.url === '/api/me')?.data).toMatchObject({ avatarUrl: uploaded });
   });
+
+  it('on 我的 (H5) the unbound 手机号 row leads to 编辑资料, where it can be bound', async () => {
+    const { default: MePage } = await import('../src/pages/me/index');
+    setPages([{ route: 'pages/me/index' }]);
+    respondWith(routes({ 'GET /api/me': ok(member) }));
+    const { container } = render(<MePage />);
+    fireEvent.click(container.querySelector('.me-phone-cell') as HTMLElement);
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/member/profile/index' });
+  });
 });

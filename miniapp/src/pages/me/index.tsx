@@ -165,7 +165,14 @@ export default function MePage() {
       <MeGroupBuyEntry />
       <MeMembershipEntries />
       <CellGroup title="会员资料">
-        <Cell title="手机号" value={<PhoneValue member={member} />} />
+        {/* H5 binds the phone on 编辑资料 (完善资料 needs it); weapp binds it right here with WeChat's button. */}
+        <Cell
+          title="手机号"
+          value={<PhoneValue member={member} />}
+          arrow={!member.phone && !CAN_BIND_PHONE}
+          className="me-phone-cell"
+          onClick={!member.phone && !CAN_BIND_PHONE ? () => void Taro.navigateTo({ url: PAGES.profile }) : undefined}
+        />
         <Cell title="编辑资料" arrow onClick={() => void Taro.navigateTo({ url: PAGES.profile })} />
         <Cell title="会员码" value="到店出示" arrow className="me-member-code" onClick={() => setShowCode(true)} />
         <Cell title="邀请码" value={member.inviteCode} />
