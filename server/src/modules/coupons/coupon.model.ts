@@ -215,15 +215,19 @@ const couponMemberSchema = new Schema(
     firstPaidAt: { type: Date, default: null },
     welcomeIssuedAt: { type: Date, default: null },
     welcomeSeenAt: { type: Date, default: null },
+    /** The first paid order came within the first-order window after registration (3 days by default). */
+    convertedInWindow: { type: Boolean, default: false },
   },
   { collection: 'coupon_members', versionKey: false },
 );
+couponMemberSchema.index({ welcomeIssuedAt: 1, convertedInWindow: 1 });
 export interface CouponMemberDoc {
   _id: Types.ObjectId;
   firstPaidOrderId: string | null;
   firstPaidAt: Date | null;
   welcomeIssuedAt: Date | null;
   welcomeSeenAt: Date | null;
+  convertedInWindow: boolean;
 }
 export const CouponMember = model('CouponMember', couponMemberSchema);
 

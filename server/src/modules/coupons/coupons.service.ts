@@ -62,6 +62,8 @@ export function createCouponsService(options: CouponsServiceOptions = {}) {
     hold,
     subscriber,
     hasPaidBefore: wallet.hasPaidBefore,
+    /** Analytics: first-order conversion within the window after registration. */
+    firstOrderConversion: wallet.firstOrderConversion,
 
     // Admin
     createTemplate: templates.create,

@@ -59,6 +59,8 @@ export interface WalletOptions {
   clock: () => Date;
   /** A fully refunded order gives its coupon back (default false: the coupon stays used). */
   returnCouponOnRefund: boolean;
+  /** Days after registration in which a first paid order counts as a first-order conversion (default 3). */
+  firstOrderWindowDays?: number;
   /** The orders module's own answer (read on each use: orders are created after coupons). */
   paidOrders?: () => { hasPaidOrder(memberId: string, exceptOrderId?: string): Promise<boolean> } | undefined;
 }
@@ -195,6 +197,17 @@ export function createWallet(options: WalletOptions) {
     } catch (error) {
       // The record exists with a first order already: nothing to do.
       if (!isDuplicateKey(error)) throw error;
+    }
+    // The first-order window: judged once the first paid order is known, from the registration moment.
+    const record = await CouponMember.findById(member).lean();
+    const windowMs = (options.firstOrderWindowDays ?? 3) * 86_400_000;
+    if (
+      record?.firstPaidAt &&
+      record.welcomeIssuedAt &&
+      !record.convertedInWindow &&
+      record.firstPaidAt.getTime() - record.welcomeIssuedAt.getTime() <= windowMs
+    ) {
+      await CouponMember.updateOne({ _id: member, convertedInWindow: false }, { $set: { convertedInWindow: true } });
     }
   }
 
@@ -412,6 +425,19 @@ export function createWallet(options: WalletOptions) {
     },
 
     recordPaid,
+
+    /**
+     * The first-order window for analytics: members who registered in [from, to) and how many of them
+     * paid a first order within the window (default 3 days) of registering.
+     */
+    async firstOrderConversion(from: Date, to: Date): Promise<{ registered: number; converted: number }> {
+      const registeredIn = { welcomeIssuedAt: trustedOperators({ $gte: from, $lt: to }) };
+      const [registered, converted] = await Promise.all([
+        CouponMember.countDocuments(registeredIn),
+        CouponMember.countDocuments({ ...registeredIn, convertedInWindow: true }),
+      ]);
+      return { registered, converted };
+    },
 
     /** Due coupons that nobody holds become `expired` (a locked one waits for its order). */
     async expireDue(now = clock()): Promise<number> {

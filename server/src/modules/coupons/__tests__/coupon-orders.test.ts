@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../../../../test/harness';
 import { createCategory, createProduct, setTier } from '../../catalog/__tests__/fixtures';
 import { productWithStock, shopper, stockOf } from '../../orders/__tests__/checkout-fixtures';
-import { MemberCoupon } from '../coupon.model';
+import { CouponMember, MemberCoupon } from '../coupon.model';
 import { createTemplate, operator, over99minus20, tenOff } from './fixtures';
 
 let mall: TestMall;
@@ -240,5 +240,25 @@ describe('the new member’s first order', () => {
     await pay(buyer, first.body.id);
     const again = await claimOne(buyer, { ...tenOff, newMembersOnly: true }).catch((error: Error) => error.message);
     expect(String(again)).toContain('coupon_new_members_only');
+  });
+
+  it('counts a first order paid within 3 days of registering as a first-order conversion, a later one not', async () => {
+    const { skuId } = await productWithStock(mall, { stock: 10, price: 5000 });
+    const since = new Date(Date.now() - 10 * 86_400_000);
+    const before = await mall.services.coupons.firstOrderConversion(since, new Date(Date.now() + 60_000));
+    const quick = await shopper(mall);
+    const slow = await shopper(mall);
+    await CouponMember.updateOne(
+      { _id: slow.id },
+      { $set: { welcomeIssuedAt: new Date(Date.now() - 5 * 86_400_000) } },
+    );
+    for (const buyer of [quick, slow]) {
+      const placed = await order(buyer, [{ skuId, qty: 1 }]);
+      await pay(buyer, placed.body.id);
+    }
+    const after = await mall.services.coupons.firstOrderConversion(since, new Date(Date.now() + 60_000));
+    expect(after.registered - before.registered).toBe(2);
+    expect(after.converted - before.converted).toBe(1);
+    expect((await CouponMember.findById(quick.id).lean())?.convertedInWindow).toBe(true);
   });
 });
