@@ -80,4 +80,23 @@ describe('usePagedList: the one paging loop', () => {
     await act(async () => reachPageBottom());
     await waitFor(() => expect(screen.getByTestId('items').textContent).toBe('a1,a2,a3,a4'));
   });
+
+  it('a first load started before the effects run (H5 shows a page first) is kept, not discarded', async () => {
+    function EarlyList() {
+      const list = usePagedList<string>((page, pageSize) => fiveEach('e', page, pageSize), {
+        pageSize: 2,
+        key: 'e',
+        auto: false,
+      });
+      // What useDidShow does on H5: the page's onShow runs during the first render pass, before effects.
+      const started = useState(() => {
+        queueMicrotask(() => void list.reload());
+        return true;
+      });
+      void started;
+      return <p data-testid="items">{list.items.join(',')}</p>;
+    }
+    render(<EarlyList />);
+    await waitFor(() => expect(screen.getByTestId('items').textContent).toBe('e1,e2'));
+  });
 });

@@ -116,19 +116,26 @@ export function usePagedList<T, P extends ListPage<T> = ListPage<T>>(
     await load(now.page + 1);
   }, [load]);
 
-  // A new key is a new list: forget the old one at once so it never shows under the new tab or category.
+  // A new key is a new list: forget the old one at once so it never shows under the new tab or category. On
+  // mount there is nothing to forget, and a page that loads in useDidShow may already have started (on H5 the
+  // page shows before effects run): that first load must not be discarded.
+  const shownKey = useRef<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the trigger.
   useEffect(() => {
-    ticket.current++;
-    state.current = { page: 0, loading: false, count: 0, total: 0 };
-    show([]);
-    setTotal(0);
-    setPage(0);
-    setLast(null);
-    setError(null);
-    setMoreError(null);
+    const first = shownKey.current === null;
+    shownKey.current = key;
+    if (!first) {
+      ticket.current++;
+      state.current = { page: 0, loading: false, count: 0, total: 0 };
+      show([]);
+      setTotal(0);
+      setPage(0);
+      setLast(null);
+      setError(null);
+      setMoreError(null);
+    }
     if (auto) void load(1);
-    else setLoading(false);
+    else if (!state.current.loading) setLoading(false);
   }, [key, auto, load, show]);
 
   useReachBottom(() => {
