@@ -372,7 +372,14 @@ export function createAfterSalesService(deps: AfterSalesDeps) {
       now = new Date(),
     ): Promise<AfterSaleView> {
       const again = await AfterSaleRequest.findOne({ member: memberId, idempotencyKey }).lean<AfterSaleRequestDoc>();
-      if (again) return service.finishCreate(again);
+      if (again) {
+        const same = (lines: { index: number; qty: number }[]) =>
+          JSON.stringify(lines.map(({ index, qty }) => [index, qty]));
+        if (again.order.toString() !== input.orderId || same(again.lines) !== same(input.lines)) {
+          throw new AppError('unprocessable', 'idempotency_key_reused', '同一个 Idempotency-Key 已用于另一份售后申请');
+        }
+        return service.finishCreate(again);
+      }
       const order = await orders.loadOwn(memberId, input.orderId);
       const { kind, reason } = eligibleKind(order);
       if (!kind) throw new AppError('conflict', 'after_sale_not_allowed', reason ?? '订单当前不能申请售后');

@@ -183,6 +183,9 @@ describe('仅退款 of some units of a paid order', () => {
     const twice = await requestRefund(buyer, other._id.toString(), 'refund_only', [{ index: 0, qty: 1 }], key);
     expect([once.status, twice.status]).toEqual([201, 201]);
     expect(twice.body.id).toBe(once.body.id);
+    // …and the same key for a different request is refused.
+    const reused = await requestRefund(buyer, order._id.toString(), 'refund_only', [{ index: 0, qty: 1 }], key);
+    expect(reused.status).toBe(422);
   });
 
   it('approving twice at once refunds once, under one number', async () => {
