@@ -88,6 +88,10 @@ func main() {
 		}()
 	}
 
+	if *handler == "postgresql" {
+		go mirrorIndexes(ctx, *postgresqlURL, logger)
+	}
+
 	upstream, err := url.Parse(f.MongoDBURI())
 	if err != nil {
 		fail("cannot read FerretDB's address: %v", err)

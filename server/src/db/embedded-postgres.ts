@@ -76,6 +76,10 @@ export async function startEmbeddedPostgres(options: {
     'synchronous_commit=off',
     '-c',
     'max_connections=120',
+    // FerretDB passes field names as parameters; custom plans make them constants, so the launcher's
+    // GIN indexes on `_jsonb -> 'field'` match (scripts/engine/ferretdb/gin_indexes.go).
+    '-c',
+    'plan_cache_mode=force_custom_plan',
     ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
   ];
   const child = spawn(binaries.postgres, args, {
