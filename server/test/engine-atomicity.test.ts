@@ -12,6 +12,10 @@ const Counter = mongoose.model(
   'ProbeCounter',
   new Schema({ _id: String, n: Number }, { collection: 'probe_counters' }),
 );
+const OtherCounter = mongoose.model(
+  'ProbeOtherCounter',
+  new Schema({ _id: String, n: Number }, { collection: 'probe_other_counters' }),
+);
 
 beforeAll(async () => {
   await startTestMall();
@@ -48,5 +52,22 @@ describe('engine atomicity', () => {
     );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(10);
     expect((await Counter.findById('stock2').lean())?.n).toBe(0);
+  });
+
+  it('guarded writes racing on two collections at once stay exact on both (the embedded proxy locks per collection)', async () => {
+    await Counter.create({ _id: 'stock3', n: 10 });
+    await OtherCounter.create({ _id: 'points', n: 0 });
+    const [decrements, increments] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 40 }, () =>
+          Counter.findOneAndUpdate({ _id: 'stock3', n: trustedOperators({ $gte: 1 }) }, { $inc: { n: -1 } }).lean(),
+        ),
+      ),
+      Promise.all(Array.from({ length: 40 }, () => OtherCounter.updateOne({ _id: 'points' }, { $inc: { n: 5 } }))),
+    ]);
+    expect(decrements.filter(Boolean)).toHaveLength(10);
+    expect((await Counter.findById('stock3').lean())?.n).toBe(0);
+    expect(increments.every((result) => result.modifiedCount === 1)).toBe(true);
+    expect((await OtherCounter.findById('points').lean())?.n).toBe(200);
   });
 });

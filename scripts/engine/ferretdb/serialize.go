@@ -6,10 +6,13 @@ package main
 // decrements of a stock of 10 "succeeding". MongoDB makes every single-document write atomic; the
 // mall's stock, points and seat rules depend on exactly that.
 //
-// This proxy restores it for the embedded engine: it sits in front of FerretDB and forwards write
-// commands one at a time (OP_MSG request → its reply), so no two writes interleave. Reads pass
-// freely: a read sees a document before or after a write, never half of one, and lost updates only
-// come from interleaved writes.
+// This proxy restores it for the embedded engine: it sits in front of FerretDB and forwards the write
+// commands on one collection one at a time (OP_MSG request → its reply), so no two writes to a
+// collection interleave. MongoDB's guarantee is per document, so writes to different collections
+// may run side by side (an order's stock take and its points debit do not wait for each other);
+// commands whose collection cannot be read (bulk writes sending a document sequence first,
+// dropDatabase) wait for every collection. Reads pass freely: a read sees a document before or
+// after a write, never half of one, and lost updates only come from interleaved writes.
 
 import (
 	"bytes"
@@ -29,7 +32,23 @@ const (
 
 type serializingProxy struct {
 	upstream string
-	mu       sync.Mutex
+	// all is held shared by a write on one collection and exclusively by a write on unknown ones.
+	all         sync.RWMutex
+	collections sync.Map // collection name → *sync.Mutex
+}
+
+func (p *serializingProxy) lock(collection string) func() {
+	if collection == "" {
+		p.all.Lock()
+		return p.all.Unlock
+	}
+	p.all.RLock()
+	mu, _ := p.collections.LoadOrStore(collection, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return func() {
+		mu.(*sync.Mutex).Unlock()
+		p.all.RUnlock()
+	}
 }
 
 func (p *serializingProxy) serve(listener net.Listener) {
@@ -54,14 +73,13 @@ func (p *serializingProxy) handle(client net.Conn) {
 		if err != nil {
 			return
 		}
-		exclusive := needsLock(request)
-		if exclusive {
-			p.mu.Lock()
+		write, collection := writeTarget(request)
+		unlock := func() {}
+		if write {
+			unlock = p.lock(collection)
 		}
 		err = p.roundTrip(client, upstream, request)
-		if exclusive {
-			p.mu.Unlock()
-		}
+		unlock()
 		if err != nil {
 			return
 		}
@@ -124,22 +142,41 @@ var writeCommands = map[string]bool{
 	"renameCollection": true, "collMod": true,
 }
 
-// needsLock: OP_MSG write commands. Legacy opcodes are only used for the initial handshake by
-// current drivers.
-func needsLock(message []byte) bool {
+// writeTarget: whether an OP_MSG is a write command, and the collection it writes ("" when that
+// cannot be told, or the command spans collections). Legacy opcodes are only used for the initial
+// handshake by current drivers.
+func writeTarget(message []byte) (bool, string) {
 	if !isOpMsg(message) || len(message) < headerLength+4+1+4+1 {
-		return false
+		return false, ""
 	}
 	// flagBits, then section kind 0 (the command body): int32 length, then the first element:
-	// type byte and the command name as a C string.
+	// type byte, the command name as a C string, and for collection commands a string value (int32
+	// length including the NUL, then the bytes) naming the collection.
 	body := message[headerLength+4:]
 	if body[0] != 0 {
-		return true // a document sequence first: only bulk writes send those
+		return true, "" // a document sequence first: only bulk writes send those
 	}
 	element := body[1+4:]
+	elementType := element[0]
 	name := element[1:]
-	if end := bytes.IndexByte(name, 0); end >= 0 {
-		name = name[:end]
+	end := bytes.IndexByte(name, 0)
+	if end < 0 {
+		return true, ""
 	}
-	return writeCommands[string(name)]
+	command := string(name[:end])
+	if !writeCommands[command] {
+		return false, ""
+	}
+	if command == "dropDatabase" || command == "renameCollection" || elementType != 0x02 {
+		return true, ""
+	}
+	value := name[end+1:]
+	if len(value) < 5 {
+		return true, ""
+	}
+	length := int(int32(binary.LittleEndian.Uint32(value[:4])))
+	if length < 1 || 4+length > len(value) {
+		return true, ""
+	}
+	return true, string(value[4 : 4+length-1])
 }
