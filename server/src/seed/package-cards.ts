@@ -54,6 +54,7 @@ export async function seedPackageCards(services: Services): Promise<string[]> {
     reports.push('a Tmall package-card batch of 200 codes (admin: GET /api/admin/package-cards)');
   }
   if (!batch) return reports;
+  if (batch.redeemedCount >= REDEEMED) return reports; // seeded before: nothing to repeat
 
   const codes = await PackageCardCode.find(
     { batch: batch._id, seq: trustedOperators({ $lt: REDEEMED }) },

@@ -11,11 +11,14 @@ import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { LoginPrompt } from '../../../membership/member-gate';
 import { openPage } from '../../../membership/open-page';
-import { drawPoster, POSTER_HEIGHT, POSTER_WIDTH } from './poster';
+import { drawPoster } from './poster';
 import './index.scss';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 const CANVAS_ID = 'invite-poster';
+/** The poster as shown (CSS pixels); it is painted at 600×900. */
+const POSTER_CSS_WIDTH = 300;
+const POSTER_CSS_HEIGHT = 450;
 
 /** On weapp a canvas draws local files only: network images are fetched first. */
 async function drawable(src: string | null | undefined): Promise<string | null> {
@@ -63,31 +66,26 @@ export default function InvitePosterPage() {
     setPoster({ status: 'drawing' });
     void (async () => {
       try {
+        // The canvas element must be on the page before it can be painted.
+        await new Promise((resolve) => setTimeout(resolve, 50));
         const [avatar, image, code] = await Promise.all([
           drawable(member?.avatarUrl),
           drawable(product && !product.locked ? product.image : null),
           downloadInviteCode().catch(() => null),
         ]);
-        const ctx = Taro.createCanvasContext(CANVAS_ID);
-        drawPoster(
-          ctx,
+        const poster = await drawPoster(
+          CANVAS_ID,
           {
             brand: BRAND.name,
             nickname: member?.nickname ?? '会员',
             avatar,
             product:
-              product && !product.locked
-                ? { title: product.title, priceText: `¥${formatFen(product.price)}`, image }
-                : null,
+              product && !product.locked ? { title: product.title, priceText: formatFen(product.price), image } : null,
             code,
           },
-          () => {
-            Taro.canvasToTempFilePath({ canvasId: CANVAS_ID, width: POSTER_WIDTH, height: POSTER_HEIGHT })
-              .then((result) => setPoster({ status: 'ready', image: result.tempFilePath }))
-              // A canvas that cannot be exported (e.g. a cross-origin image on H5) is still shown as it is.
-              .catch(() => setPoster({ status: 'ready', image: null }));
-          },
+          POSTER_CSS_WIDTH,
         );
+        setPoster({ status: 'ready', image: poster });
       } catch {
         setPoster({ status: 'failed' });
       }
@@ -140,12 +138,14 @@ export default function InvitePosterPage() {
             onClick={() => void Taro.previewImage({ urls: [poster.image!] }).catch(() => undefined)}
           />
         ) : null}
-        <Canvas
-          canvasId={CANVAS_ID}
-          id={CANVAS_ID}
-          className={exported ? 'invite-poster__canvas invite-poster__canvas--hidden' : 'invite-poster__canvas'}
-          style={{ width: `${POSTER_WIDTH}px`, height: `${POSTER_HEIGHT}px` }}
-        />
+        {IS_WEAPP ? (
+          <Canvas
+            canvasId={CANVAS_ID}
+            id={CANVAS_ID}
+            className="invite-poster__canvas invite-poster__canvas--hidden"
+            style={{ width: `${POSTER_CSS_WIDTH}px`, height: `${POSTER_CSS_HEIGHT}px` }}
+          />
+        ) : null}
         {poster.status === 'drawing' ? <Text className="invite-poster__hint">海报生成中…</Text> : null}
         {poster.status === 'failed' ? (
           <Text className="invite-poster__hint">海报生成失败，可直接分享给好友</Text>
