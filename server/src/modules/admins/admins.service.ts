@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { AdminRole } from '@siyu/shared';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
+import { recordAudit } from '../audit/audit.service';
 import type { TokenSigner } from '../identity/tokens';
-import { Admin, AdminAudit, type AdminDoc, AdminLoginThrottle, type AdminLoginThrottleDoc } from './admin.model';
+import { Admin, type AdminDoc, AdminLoginThrottle, type AdminLoginThrottleDoc } from './admin.model';
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 
 /** Failures from one (username, IP) allowed before the first lock. */
@@ -108,7 +109,7 @@ export function createAdminsService(options: { signer: TokenSigner }) {
           passwordHash: await hashPassword(input.password),
           role: input.role,
         });
-        await AdminAudit.create({
+        await recordAudit({
           admin: actorId,
           action: 'admin.create',
           target: { type: 'admin', id: admin._id.toString() },

@@ -11,7 +11,7 @@ export interface AuditRecord {
   action: string;
   target: { type: string; id: string };
   reason?: string;
-  changes?: Record<string, unknown>;
+  changes?: unknown;
 }
 
 export async function recordAudit(record: AuditRecord): Promise<void> {

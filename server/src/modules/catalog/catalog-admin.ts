@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { trustedOperators } from '../../db/connection';
 import { badRequest, conflict, isDuplicateKey, notFound } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
+import { recordAudit } from '../audit/audit.service';
 import { Category, type CategoryDoc, Product, type ProductDoc, Sku, type SkuDoc, specsKeyOf } from './catalog.model';
 import type {
   AdminCategoryCreateSchema,
@@ -135,10 +135,10 @@ export function createCatalogAdmin(deps: { afterWrite: () => Promise<void> }) {
   }
 
   async function audit(adminId: string, action: string, targetId: string, changes: unknown, reason = '') {
-    await AdminAudit.create({
+    await recordAudit({
       admin: adminId,
       action,
-      target: { type: action.split('.')[0], id: targetId },
+      target: { type: action.split('.')[0] ?? action, id: targetId },
       reason,
       changes,
     });

@@ -36,7 +36,7 @@ import { Types } from 'mongoose';
 import { trustedOperators } from '../../db/connection';
 import { createSequencedLedger, type LedgerSource, type LedgerState } from '../../db/sequenced-ledger';
 import { AppError, isDuplicateKey } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
+import { recordAudit } from '../audit/audit.service';
 import { Member, type MemberDoc } from '../identity/member.model';
 import type { PointsService } from '../points/points.service';
 import { GrowthEntry, ShopSetting, TierSetting, type TierSettingDoc } from './membership.model';
@@ -205,7 +205,7 @@ export function createMembershipService(options: MembershipServiceOptions) {
       const before = await settings();
       await ShopSetting.updateOne({ _id: 'pricing' }, { $set: { value: input, updatedAt: now } }, { upsert: true });
       settingsCache = undefined;
-      await AdminAudit.create({
+      await recordAudit({
         admin: adminId,
         action: 'settings.pricing',
         target: { type: 'settings', id: 'pricing' },
@@ -253,7 +253,7 @@ export function createMembershipService(options: MembershipServiceOptions) {
         { upsert: true },
       );
       tiersCache = undefined;
-      await AdminAudit.create({
+      await recordAudit({
         admin: adminId,
         action: 'tier.update',
         target: { type: 'tier', id: code },

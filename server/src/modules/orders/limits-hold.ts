@@ -1,6 +1,6 @@
 /**
  * Purchase limits as an order hold. The per-member, per-SKU counter document lists the orders it
- * counts (`orders: [{ id, qty }]`), and both the take and the give-back change the count and that list
+ * counts (`orders: [{ id, qty }]`, with the ids also in `ids`), and both the take and the give-back change the count and that list
  * in one conditional update guarded by the order being absent / present. Repeating either is harmless,
  * and after a crash the counter itself says whether this order was counted.
  */
@@ -14,18 +14,18 @@ async function countOrder(memberId: string, skuId: string, qty: number, limit: n
   const _id = `${memberId}:${skuId}`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const counted = await SkuPurchase.updateOne(
-      { _id, qty: trustedOperators({ $lte: limit - qty }), 'orders.id': trustedOperators({ $ne: orderId }) },
-      { $inc: { qty }, $push: { orders: { id: orderId, qty } } },
+      { _id, qty: trustedOperators({ $lte: limit - qty }), ids: trustedOperators({ $ne: orderId }) },
+      { $inc: { qty }, $push: { orders: { id: orderId, qty }, ids: orderId } },
     );
     if (counted.modifiedCount === 1) return true;
-    const current = await SkuPurchase.findById(_id).lean<{ qty: number; orders?: { id: string }[] }>();
-    if (current?.orders?.some((entry) => entry.id === orderId)) return true; // counted before (a retry)
+    const current = await SkuPurchase.findById(_id).lean<{ qty: number; ids?: string[] }>();
+    if (current?.ids?.includes(orderId)) return true; // counted before (a retry)
     if (current) {
       if (current.qty + qty > limit) return false;
       continue; // it moved between our two reads: try again
     }
     try {
-      await SkuPurchase.create({ _id, qty, orders: [{ id: orderId, qty }] });
+      await SkuPurchase.create({ _id, qty, orders: [{ id: orderId, qty }], ids: [orderId] });
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error; // created by a racing order a moment ago: try again
@@ -36,8 +36,9 @@ async function countOrder(memberId: string, skuId: string, qty: number, limit: n
 
 async function uncountOrder(memberId: string, skuId: string, qty: number, orderId: string) {
   await SkuPurchase.updateOne(
-    { _id: `${memberId}:${skuId}`, 'orders.id': orderId },
-    { $inc: { qty: -qty }, $pull: { orders: { id: orderId } } },
+    { _id: `${memberId}:${skuId}`, ids: orderId },
+    // The whole entry, as pushed: FerretDB 1.x `$pull` matches whole values only.
+    { $inc: { qty: -qty }, $pull: { orders: { id: orderId, qty }, ids: orderId } },
   );
 }
 
@@ -89,9 +90,9 @@ export async function uncountRefundedUnits(
     await SkuPurchase.updateOne(
       {
         _id: `${memberId}:${line.skuId}`,
-        $and: [{ 'orders.id': orderId }, { 'orders.id': trustedOperators({ $ne: tag }) }],
+        $and: [{ ids: orderId }, { ids: trustedOperators({ $ne: tag }) }],
       },
-      { $inc: { qty: -line.qty }, $push: { orders: { id: tag, qty: -line.qty } } },
+      { $inc: { qty: -line.qty }, $push: { orders: { id: tag, qty: -line.qty }, ids: tag } },
     );
   }
 }

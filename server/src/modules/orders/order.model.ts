@@ -125,6 +125,9 @@ const orderSchema = new Schema(
       ],
       default: [],
     },
+    /** The refs of `partialRefunds` and `partialRefundsDone`, flat: what the updates guard on. */
+    partialRefundRefs: { type: [String], default: [] },
+    partialRefundDoneRefs: { type: [String], default: [] },
     partialRefundsDone: {
       type: [new Schema({ ref: String, refundId: String, refundedAt: Date, completedBefore: Boolean }, { _id: false })],
       default: [],
@@ -308,6 +311,11 @@ const skuPurchaseSchema = new Schema(
     _id: { type: String, required: true },
     qty: { type: Number, default: 0 },
     orders: { type: [new Schema({ id: String, qty: Number }, { _id: false })], default: [] },
+    /**
+     * The ids in `orders`, flat: the guards match on this (FerretDB 1.x on PostgreSQL does not match
+     * a dotted path into an array of documents, such as `orders.id`).
+     */
+    ids: { type: [String], default: [] },
   },
   { collection: 'sku_purchases', versionKey: false },
 );

@@ -217,9 +217,10 @@ export function createOrderTransitions(deps: TransitionDeps, events: OrderEvents
         {
           _id: orderId,
           status: trustedOperators({ $in: ['paid', 'shipped', 'completed'] }),
-          'partialRefunds.ref': trustedOperators({ $ne: refund.ref }),
+          // A flat list of refs to guard on: FerretDB 1.x on PostgreSQL cannot guard an update on `array.field`.
+          partialRefundRefs: trustedOperators({ $ne: refund.ref }),
         },
-        { $push: { partialRefunds: { ...refund, requestedAt: now } } },
+        { $push: { partialRefunds: { ...refund, requestedAt: now }, partialRefundRefs: refund.ref } },
         { new: true },
       ).lean<OrderDoc>();
       if (started) return started;
@@ -246,10 +247,11 @@ export function createOrderTransitions(deps: TransitionDeps, events: OrderEvents
         if (!current || !started) return undefined;
         if (current.partialRefundsDone?.some((done) => done.ref === started.ref)) return undefined;
         const settled = await Order.findOneAndUpdate(
-          { orderNo, status: current.status, 'partialRefundsDone.ref': trustedOperators({ $ne: started.ref }) },
+          { orderNo, status: current.status, partialRefundDoneRefs: trustedOperators({ $ne: started.ref }) },
           mergeUpdates(
             {
               $push: {
+                partialRefundDoneRefs: started.ref,
                 partialRefundsDone: {
                   ref: started.ref,
                   refundId: refund.refundId,

@@ -30,7 +30,7 @@ import { Types } from 'mongoose';
 import type { WechatClient } from '../../adapters/wechat';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
+import { recordAudit } from '../audit/audit.service';
 import { Product, Sku } from '../catalog/catalog.model';
 import type { ChannelsService } from '../channels/channels.service';
 import type { IdentityService } from '../identity/identity.service';
@@ -319,7 +319,7 @@ export function createPackageCardsService(options: PackageCardsServiceOptions) {
       const batch = await generate(created.toObject() as PackageCardBatchDoc);
       // The demo seed creates its batch without an admin.
       if (Types.ObjectId.isValid(adminId)) {
-        await AdminAudit.create({
+        await recordAudit({
           admin: adminId,
           action: 'package_card.batch_create',
           target: { type: 'package_card_batch', id: batch._id.toString() },
@@ -361,7 +361,7 @@ export function createPackageCardsService(options: PackageCardsServiceOptions) {
         { $set: set },
         { new: true },
       ).lean<PackageCardBatchDoc>();
-      await AdminAudit.create({
+      await recordAudit({
         admin: adminId,
         action: 'package_card.batch_update',
         target: { type: 'package_card_batch', id: batchId },

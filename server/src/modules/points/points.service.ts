@@ -27,7 +27,7 @@ import {
   type LedgerState,
 } from '../../db/sequenced-ledger';
 import { AppError, isDuplicateKey } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
+import { auditExists, recordAudit } from '../audit/audit.service';
 import { PointsEntry, PointsExpiryRun } from './points.model';
 
 /** Kinds that only ever add, and kinds that only ever take; `adjust` goes either way. */
@@ -374,10 +374,9 @@ export function createPointsService(options: PointsServiceOptions = {}) {
         throw new AppError('unprocessable', 'idempotency_key_reused', '该 Idempotency-Key 已用于另一笔调整');
       }
       const audited =
-        result.created ||
-        (await AdminAudit.exists({ action: 'points.adjust', 'changes.entryId': result.entry.id })) !== null;
+        result.created || (await auditExists({ action: 'points.adjust', 'changes.entryId': result.entry.id }));
       if (result.created || !audited) {
-        await AdminAudit.create({
+        await recordAudit({
           admin: input.adminId,
           action: 'points.adjust',
           target: { type: 'member', id: input.memberId },

@@ -30,7 +30,7 @@ import {
 import { Types } from 'mongoose';
 import { trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
-import { AdminAudit } from '../admins/admin.model';
+import { recordAudit } from '../audit/audit.service';
 import { Member, type MemberDoc } from '../identity/member.model';
 import type { PointsService } from '../points/points.service';
 import type { UploadsService } from '../uploads/uploads.service';
@@ -503,6 +503,8 @@ export function createTasksService(options: TasksServiceOptions) {
     async onOrderCompleted(input: { memberId: string; orderId: string }, now: Date = clock()): Promise<void> {
       const member = await Member.findById(input.memberId, { invitedBy: 1, nickname: 1 }).lean<MemberDoc>();
       if (!member) return;
+      // An order already refunded (its earned points taken back) fires no task, even if told late.
+      if (await points.findEntry(input.memberId, 'reverse', { type: 'order', id: input.orderId })) return;
       await TaskOrderReward.updateOne(
         { _id: `first-order:${input.memberId}` },
         { $setOnInsert: { order: input.orderId, createdAt: now } },
@@ -672,7 +674,7 @@ export function createTasksService(options: TasksServiceOptions) {
         });
       }
       if (moved) {
-        await AdminAudit.create({
+        await recordAudit({
           admin: adminId,
           action: 'review.approve',
           target: { type: 'review_submission', id },
@@ -700,7 +702,7 @@ export function createTasksService(options: TasksServiceOptions) {
         throw new AppError('conflict', 'review_already_approved', '该提交已审核通过，不能驳回');
       }
       if (moved) {
-        await AdminAudit.create({
+        await recordAudit({
           admin: adminId,
           action: 'review.reject',
           target: { type: 'review_submission', id },
@@ -778,7 +780,7 @@ export function createTasksService(options: TasksServiceOptions) {
         { upsert: true },
       );
       cached = undefined;
-      await AdminAudit.create({
+      await recordAudit({
         admin: adminId,
         action: 'task.update',
         target: { type: 'task', id: code },
@@ -807,7 +809,7 @@ export function createTasksService(options: TasksServiceOptions) {
         { upsert: true },
       );
       cached = undefined;
-      await AdminAudit.create({
+      await recordAudit({
         admin: adminId,
         action: 'task.follow_code',
         target: { type: 'task', id: 'follow-official-account' },
