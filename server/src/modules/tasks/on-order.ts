@@ -18,6 +18,14 @@ export function tasksOrderSubscriber(tasks: TasksService): OrderSubscriber {
           event.at,
         );
       },
+      // The last after-sales refund of an order ends it `refunded` with this event alone.
+      async partially_refunded(order, event) {
+        if (order.status !== 'refunded' || !order.completedAt) return;
+        await tasks.onOrderRefunded(
+          { memberId: order.member.toString(), orderId: order._id.toString(), orderNo: order.orderNo },
+          event.at,
+        );
+      },
     },
   };
 }
