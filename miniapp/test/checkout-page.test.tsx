@@ -2,7 +2,15 @@ import Taro from '@tarojs/taro';
 import { configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import CheckoutPage from '../src/packages/shop/checkout/index';
-import { type FakeRequest, resetFakeTaro, respondWith, setPages, setRouterParams, storedValue, storeValue } from './fake-taro-shop';
+import {
+  type FakeRequest,
+  resetFakeTaro,
+  respondWith,
+  setPages,
+  setRouterParams,
+  storedValue,
+  storeValue,
+} from './fake-taro-shop';
 import { address, ids, order, preview, signIn } from './shop-fixtures';
 
 vi.mock('@tarojs/taro', () => import('./fake-taro-shop'));

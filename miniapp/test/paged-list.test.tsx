@@ -32,6 +32,22 @@ const fiveEach: Fetch = async (key, page, pageSize) => {
   return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length };
 };
 
+/** A page that, like H5's useDidShow, starts its first load before the hook's effects have run. */
+function EarlyList() {
+  const list = usePagedList<string>((page, pageSize) => fiveEach('e', page, pageSize), {
+    pageSize: 2,
+    key: 'e',
+    auto: false,
+  });
+  // What useDidShow does on H5: the page's onShow runs during the first render pass, before effects.
+  const started = useState(() => {
+    queueMicrotask(() => void list.reload());
+    return true;
+  });
+  void started;
+  return <p data-testid="items">{list.items.join(',')}</p>;
+}
+
 describe('usePagedList: the one paging loop', () => {
   beforeEach(() => resetMembershipTaro());
 
@@ -82,20 +98,6 @@ describe('usePagedList: the one paging loop', () => {
   });
 
   it('a first load started before the effects run (H5 shows a page first) is kept, not discarded', async () => {
-    function EarlyList() {
-      const list = usePagedList<string>((page, pageSize) => fiveEach('e', page, pageSize), {
-        pageSize: 2,
-        key: 'e',
-        auto: false,
-      });
-      // What useDidShow does on H5: the page's onShow runs during the first render pass, before effects.
-      const started = useState(() => {
-        queueMicrotask(() => void list.reload());
-        return true;
-      });
-      void started;
-      return <p data-testid="items">{list.items.join(',')}</p>;
-    }
     render(<EarlyList />);
     await waitFor(() => expect(screen.getByTestId('items').textContent).toBe('e1,e2'));
   });

@@ -120,7 +120,6 @@ export function usePagedList<T, P extends ListPage<T> = ListPage<T>>(
   // mount there is nothing to forget, and a page that loads in useDidShow may already have started (on H5 the
   // page shows before effects run): that first load must not be discarded.
   const shownKey = useRef<string | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the trigger.
   useEffect(() => {
     const first = shownKey.current === null;
     shownKey.current = key;

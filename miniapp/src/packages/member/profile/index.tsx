@@ -139,7 +139,7 @@ export default function ProfilePage() {
   const edit = (patch: Partial<ProfileDraft>) => setDraft({ ...draft, ...patch });
 
   /** A chosen picture (WeChat's chooseAvatar, or the album on H5) is uploaded; its URL is what gets saved. */
-  const useAvatar = async (path: string, file?: Blob) => {
+  const takeAvatar = async (path: string, file?: Blob) => {
     setUploading(true);
     setPreview(path);
     try {
@@ -154,7 +154,7 @@ export default function ProfilePage() {
 
   const onChooseAvatar = (event: ChooseAvatarEvent) => {
     const chosen = (event.detail as { avatarUrl?: string }).avatarUrl;
-    if (chosen) void useAvatar(chosen);
+    if (chosen) void takeAvatar(chosen);
   };
 
   const chooseFromAlbum = async () => {
@@ -162,7 +162,7 @@ export default function ProfilePage() {
       const picked = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] });
       const path = picked.tempFilePaths[0];
       const file = (picked.tempFiles[0] as { originalFileObj?: Blob } | undefined)?.originalFileObj;
-      if (path) await useAvatar(path, file);
+      if (path) await takeAvatar(path, file);
     } catch {
       // The shopper closed the album.
     }
