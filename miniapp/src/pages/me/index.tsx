@@ -12,6 +12,7 @@ import { MemberCode } from '../../components/member-code';
 import { PrivacyPopup } from '../../components/privacy-popup';
 import { MeCouponEntries } from '../../coupons/me-entry';
 import { MeGroupBuyEntry } from '../../groupbuy/me-entry';
+import { MeGrowthEntries } from '../../growth/me-entry';
 import { useMember } from '../../hooks/use-member';
 import { MeMembershipEntries, MeMembershipSummary } from '../../membership/me-membership';
 import { goToLogin } from '../../navigation';
@@ -163,6 +164,7 @@ export default function MePage() {
       <MeShoppingEntries />
       <MeCouponEntries />
       <MeGroupBuyEntry />
+      <MeGrowthEntries />
       <MeMembershipEntries />
       <CellGroup title="会员资料">
         {/* H5 binds the phone on 编辑资料 (完善资料 needs it); weapp binds it right here with WeChat's button. */}
