@@ -29,8 +29,8 @@ import { createAdminsService } from './modules/admins/admins.service';
 import { afterSalesAdminRoutes, afterSalesStoreRoutes } from './modules/after-sales/after-sales.routes';
 import { createAfterSalesService } from './modules/after-sales/after-sales.service';
 import { analyticsAdminRoutes } from './modules/analytics/analytics.routes';
-import { dashboard } from './modules/analytics/dashboard';
 import { createAnalyticsService } from './modules/analytics/analytics.service';
+import { dashboard } from './modules/analytics/dashboard';
 import { analyticsOrderSubscriber } from './modules/analytics/on-order';
 import { createAnalyticsSources } from './modules/analytics/sources';
 import { cartRoutes } from './modules/cart/cart.routes';
@@ -40,7 +40,7 @@ import { createCatalogService } from './modules/catalog/catalog.service';
 import { createStockHold, createStockSubscriber } from './modules/catalog/stock';
 import { channelsAdminRoutes } from './modules/channels/channels.routes';
 import { createChannelsService } from './modules/channels/channels.service';
-import { couponsAdminRoutes, couponsCsvRouter, couponsStoreRoutes } from './modules/coupons/coupons.routes';
+import { couponsAdminRoutes, couponsCsvRoutes, couponsStoreRoutes } from './modules/coupons/coupons.routes';
 import { createCouponsService } from './modules/coupons/coupons.service';
 import { groupBuyAdminRoutes, groupBuyStoreRoutes } from './modules/groupbuy/groupbuy.routes';
 import { createGroupBuyService } from './modules/groupbuy/groupbuy.service';
@@ -49,7 +49,7 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { createIdentityService } from './modules/identity/identity.service';
 import { membersAdminRoutes } from './modules/identity/members-admin.routes';
 import { TokenSigner } from './modules/identity/tokens';
-import { invitationsFilesRouter, invitationsStoreRoutes } from './modules/invitations/invitations.routes';
+import { invitationsFileRoutes, invitationsStoreRoutes } from './modules/invitations/invitations.routes';
 import { createInvitationsService } from './modules/invitations/invitations.service';
 import { invitationsOrderSubscriber } from './modules/invitations/on-order';
 import { livestreamAdminRoutes, livestreamStoreRoutes } from './modules/livestream/livestream.routes';
@@ -67,7 +67,7 @@ import { adminOrderRoutes, orderRoutes } from './modules/orders/orders.routes';
 import { createOrdersService, type OrdersDeps } from './modules/orders/orders.service';
 import { createGiftHold } from './modules/package-cards/gift-hold';
 import {
-  packageCardFilesRouter,
+  packageCardFileRoutes,
   packageCardsAdminRoutes,
   packageCardsStoreRoutes,
 } from './modules/package-cards/package-cards.routes';
@@ -369,6 +369,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...tasksStoreRoutes(services.tasks),
     ...packageCardsStoreRoutes(services.packageCards),
     ...invitationsStoreRoutes(services.invitations),
+    ...invitationsFileRoutes(services.invitations),
     ...noticesStoreRoutes(services.notices),
     ...livestreamStoreRoutes(services.livestream),
     ...groupBuyStoreRoutes(services.groupBuy),
@@ -387,6 +388,8 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
     ...livestreamAdminRoutes(services.livestream),
     ...groupBuyAdminRoutes(services.groupBuy),
     ...packageCardsAdminRoutes(services.packageCards),
+    ...packageCardFileRoutes(services.packageCards),
+    ...couponsCsvRoutes(services.coupons),
     ...analyticsAdminRoutes(services.analytics),
     ...channelsAdminRoutes(services.channels),
     ...segmentsAdminRoutes(services.segments),
@@ -429,9 +432,6 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   app.use(jsonBody());
   app.use(seedMediaFiles(seedMedia()));
   app.use(uploadsRouter(services.uploads, authenticator).routes());
-  app.use(packageCardFilesRouter(services.packageCards, authenticator).routes());
-  app.use(invitationsFilesRouter(services.invitations, authenticator).routes());
-  app.use(couponsCsvRouter(services.coupons, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());
   app.use(async (ctx, next) => {

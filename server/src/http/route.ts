@@ -96,6 +96,7 @@ export class FileAnswer {
     readonly body: string | Buffer | AsyncIterable<string | Buffer>,
     readonly contentType: string,
     readonly filename?: string,
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -168,6 +169,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: A
       if (result instanceof FileAnswer) {
         ctx.set('Content-Type', result.contentType);
         if (result.filename) ctx.set('Content-Disposition', `attachment; filename="${result.filename}"`);
+        for (const [name, value] of Object.entries(result.headers)) ctx.set(name, value);
         ctx.body =
           typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.from(result.body);
         return;

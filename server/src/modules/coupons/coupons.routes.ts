@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import {
   StoreCouponCenterQuerySchema,
   StoreCouponCenterSchema,
@@ -9,7 +8,8 @@ import {
   StoreWelcomeSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
-import { type Authenticator, defineRoute } from '../../http/route';
+import { IdParams } from '../../http/params';
+import { defineRoute, FileAnswer } from '../../http/route';
 import {
   AdminCouponCreateSchema,
   AdminCouponListQuerySchema,
@@ -210,19 +210,22 @@ export function couponsAdminRoutes(coupons: CouponsService) {
   ];
 }
 
-/**
- * The CSV export answers text/csv, which the data-declared routes do not give handlers, so it is a small
- * router of its own (like uploads), mounted before the admin router. Documented in the batch's `csvPath`.
- */
-export function couponsCsvRouter(coupons: CouponsService, authenticator: Authenticator): Router {
-  const router = new Router({ prefix: '/api/admin' });
-  router.get('/coupons/redeem-batches/:id/codes.csv', async (ctx) => {
-    await authenticator.admin(ctx, OPERATOR.admin);
-    const { filename, csv } = await coupons.exportRedeemCsv(ctx.params.id ?? '');
-    ctx.type = 'text/csv; charset=utf-8';
-    ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = csv;
-  });
-  return router;
+/** The redeem-code CSV export, declared like every route (validated, in OpenAPI). Mounted under /api/admin. */
+export function couponsCsvRoutes(coupons: CouponsService) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/coupons/redeem-batches/:id/codes.csv',
+      summary: '导出兑换码 CSV',
+      tags: ['admin: coupons'],
+      auth: OPERATOR,
+      params: IdParams,
+      produces: ['text/csv'],
+      errors: { 404: '批次不存在' },
+      handler: async ({ params }) => {
+        const { filename, csv } = await coupons.exportRedeemCsv(params.id);
+        return new FileAnswer(csv, 'text/csv; charset=utf-8', filename, { 'Cache-Control': 'no-store' });
+      },
+    }),
+  ];
 }

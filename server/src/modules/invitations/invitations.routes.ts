@@ -1,7 +1,6 @@
-import Router from '@koa/router';
 import { StoreInvitationsSchema } from '@siyu/shared';
 import { consumeRateLimit } from '../../http/rate-limit';
-import { type Authenticator, defineRoute } from '../../http/route';
+import { defineRoute, FileAnswer } from '../../http/route';
 import type { InvitationsService } from './invitations.service';
 
 /** Mounted under /api. */
@@ -19,16 +18,22 @@ export function invitationsStoreRoutes(invitations: InvitationsService) {
   ];
 }
 
-/** `GET /api/me/invitations/code.png`: the poster's mini-program code image (not JSON, so its own router). */
-export function invitationsFilesRouter(invitations: InvitationsService, authenticator: Authenticator): Router {
-  const router = new Router({ prefix: '/api/me/invitations' });
-  router.get('/code.png', async (ctx) => {
-    const member = (await authenticator.member(ctx, true))!;
-    await consumeRateLimit('invite-code-image', member.id, 30, 3600);
-    const image = await invitations.posterCode(member.id);
-    ctx.set('Content-Type', image.contentType);
-    ctx.set('Cache-Control', 'private, max-age=86400');
-    ctx.body = image.bytes;
-  });
-  return router;
+/** `GET /api/me/invitations/code.png`: the poster's mini-program code image (a file, declared like every route). */
+export function invitationsFileRoutes(invitations: InvitationsService) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/me/invitations/code.png',
+      summary: '邀请海报上的小程序码图片',
+      tags: ['invitations'],
+      auth: 'member',
+      produces: ['image/png'],
+      errors: { 429: '请求过于频繁' },
+      handler: async ({ caller }) => {
+        await consumeRateLimit('invite-code-image', caller.member!.id, 30, 3600);
+        const image = await invitations.posterCode(caller.member!.id);
+        return new FileAnswer(image.bytes, image.contentType, undefined, { 'Cache-Control': 'private, max-age=86400' });
+      },
+    }),
+  ];
 }

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import {
   ObjectIdSchema,
   PackageCardRedeemRequestSchema,
@@ -7,8 +6,9 @@ import {
 } from '@siyu/shared';
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
+import { IdParams } from '../../http/params';
 import { consumeRateLimit } from '../../http/rate-limit';
-import { type Authenticator, defineRoute } from '../../http/route';
+import { defineRoute, FileAnswer } from '../../http/route';
 import {
   AdminPackageCardBatchCreateSchema,
   AdminPackageCardBatchPatchSchema,
@@ -142,37 +142,42 @@ export function packageCardsAdminRoutes(packageCards: PackageCardsService) {
 }
 
 /**
- * The two answers that are not JSON (the printer's CSV and a code's image) come from a small router of
- * their own, like uploads:
+ * The two answers that are not JSON, declared like every route (so they are validated and in OpenAPI):
  *   GET /api/admin/package-cards/:id/codes.csv            text/csv, one row per code (column `code`)
  *   GET /api/admin/package-cards/:id/codes/:code/qr.png   the code's mini-program code image
  */
-export function packageCardFilesRouter(packageCards: PackageCardsService, authenticator: Authenticator): Router {
-  const router = new Router({ prefix: '/api/admin/package-cards' });
-  const batchId = (value: string) => {
-    if (!ObjectIdSchema.safeParse(value).success) throw new AppError('bad_request', 'invalid_params', '批次编号无效');
-    return value;
-  };
-
-  router.get('/:id/codes.csv', async (ctx) => {
-    await authenticator.admin(ctx, ['operator']);
-    const id = batchId(ctx.params.id!);
-    const lines = packageCards.codesCsv(id);
-    const first = await lines.next(); // 404 before any byte is sent
-    const chunks: string[] = first.done ? [] : [first.value];
-    for await (const chunk of lines) chunks.push(chunk);
-    ctx.set('Content-Type', 'text/csv; charset=utf-8');
-    ctx.set('Content-Disposition', `attachment; filename="package-cards-${id}.csv"`);
-    ctx.body = chunks.join('');
-  });
-
-  router.get('/:id/codes/:code/qr.png', async (ctx) => {
-    await authenticator.admin(ctx, ['operator']);
-    const image = await packageCards.codeImage(batchId(ctx.params.id!), ctx.params.code!);
-    ctx.set('Content-Type', image.contentType);
-    ctx.set('Cache-Control', 'private, max-age=86400');
-    ctx.body = image.bytes;
-  });
-
-  return router;
+export function packageCardFileRoutes(packageCards: PackageCardsService) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/package-cards/:id/codes.csv',
+      summary: '导出包裹卡兑换码 CSV（印刷用：每码一行，含小程序路径与 scene）',
+      tags: ['admin: package cards'],
+      auth: { admin: ['operator'] },
+      params: IdParams,
+      produces: ['text/csv'],
+      errors: { 404: '批次不存在' },
+      handler: async ({ params }) => {
+        const lines = packageCards.codesCsv(params.id);
+        const first = await lines.next(); // 404 before any byte is sent
+        const chunks: string[] = first.done ? [] : [first.value];
+        for await (const chunk of lines) chunks.push(chunk);
+        return new FileAnswer(chunks.join(''), 'text/csv; charset=utf-8', `package-cards-${params.id}.csv`);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/package-cards/:id/codes/:code/qr.png',
+      summary: '兑换码的小程序码图片（经微信 getwxacodeunlimit；演示模式为本地占位图）',
+      tags: ['admin: package cards'],
+      auth: { admin: ['operator'] },
+      params: z.object({ id: ObjectIdSchema, code: z.string().min(1).max(40) }).strict(),
+      produces: ['image/png'],
+      errors: { 404: '批次或兑换码不存在' },
+      handler: async ({ params }) => {
+        const image = await packageCards.codeImage(params.id, params.code);
+        return new FileAnswer(image.bytes, image.contentType, undefined, { 'Cache-Control': 'private, max-age=86400' });
+      },
+    }),
+  ];
 }
