@@ -1,6 +1,7 @@
 import { Image, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import './avatar.scss';
+import { Picture } from './picture';
 
 export interface AvatarProps {
   /** Image URL; empty or broken falls back to the first character of the nickname. */
@@ -18,7 +19,7 @@ export function Avatar({ src, nickname, size = 'md', className }: AvatarProps) {
   return (
     <View className={`sy-avatar sy-avatar--${size} ${className ?? ''}`.trim()}>
       {src && !broken ? (
-        <Image className="sy-avatar__image" src={src} mode="aspectFill" onError={() => setBrokenSrc(src)} />
+        <Picture className="sy-avatar__image" src={src} mode="aspectFill" onError={() => setBrokenSrc(src)} />
       ) : (
         <Text className="sy-avatar__initial">{initial}</Text>
       )}

@@ -6,5 +6,6 @@ export { Cell, CellGroup } from './cell';
 export { EmptyState } from './empty-state';
 export { ErrorState } from './error-state';
 export { LoadingState } from './loading-state';
+export { Picture } from './picture';
 export { Price, priceParts } from './price';
 export { TierBadge } from './tier-badge';

@@ -1,7 +1,8 @@
 import { formatFen, type StoreProductCard, TIER_NAMES, type TierCode } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { Price } from './price';
 import './product-card.scss';
+import { Picture } from './picture';
 
 /** Lazy images need IntersectionObserver on H5; the mini-program does it natively. */
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
@@ -41,7 +42,7 @@ export function ProductCard({ product, onOpen, layout = 'grid' }: ProductCardPro
   return (
     <View className={classes} hoverClass="product-card--pressed" onClick={() => onOpen?.(product)}>
       <View className="product-card__media">
-        <Image className="product-card__image" src={product.image} mode="aspectFill" lazyLoad={IS_WEAPP} />
+        <Picture className="product-card__image" src={product.image} mode="aspectFill" lazyLoad={IS_WEAPP} />
         {product.locked ? (
           <View className="product-card__veil">
             <LockIcon />

@@ -1,11 +1,12 @@
 /** 首页的拼团 module: running campaigns as a row of cards; hidden when there are none (or they fail to load). */
 import type { GroupBuyCard } from '@siyu/shared';
-import { Image, ScrollView, Text, View } from '@tarojs/components';
+import { ScrollView, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { campaignUrl, fetchGroupBuys, PAGES_GROUPBUY } from '../api/groupbuy';
 import { Price } from '../components';
 import './home-groupbuy.scss';
+import { Picture } from '../components';
 
 export function HomeGroupBuys({ loggedIn }: { loggedIn: boolean }) {
   const [items, setItems] = useState<GroupBuyCard[] | null>(null);
@@ -42,7 +43,7 @@ export function HomeGroupBuys({ loggedIn }: { loggedIn: boolean }) {
               onClick={() => void Taro.navigateTo({ url: campaignUrl(card.id) })}
             >
               {card.image ? (
-                <Image className="home-groupbuy__image" src={card.image} mode="aspectFill" />
+                <Picture className="home-groupbuy__image" src={card.image} mode="aspectFill" />
               ) : (
                 <View className="home-groupbuy__image" />
               )}

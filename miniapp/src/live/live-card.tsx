@@ -1,7 +1,8 @@
 import { formatShopTime, type StoreLive } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { startsInText } from './links';
 import './live.scss';
+import { Picture } from '../components';
 
 export interface LiveCardProps {
   live: StoreLive;
@@ -20,7 +21,7 @@ export function LiveCard({ live, now, onOpen }: LiveCardProps) {
     >
       <View className="live-card__media">
         {live.cover ? (
-          <Image className="live-card__cover" src={live.cover} mode="aspectFill" />
+          <Picture className="live-card__cover" src={live.cover} mode="aspectFill" />
         ) : (
           <View className="live-card__cover live-card__cover--blank">
             <Text>直播</Text>

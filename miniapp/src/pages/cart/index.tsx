@@ -1,5 +1,5 @@
 import { formatFen, type StoreCart, type StoreCartLine, TIER_NAMES } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fetchCart, removeCartLine, setCartQty } from '../../api/cart';
@@ -15,6 +15,7 @@ import { showCartBadge } from '../../shop/badges';
 import { checkoutUrl, openProduct } from '../../shop/links';
 import '../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../components';
 
 /** The badge a line carries when it cannot be checked out as it is. */
 export function lineBadge(line: StoreCartLine): { text: string; tone: 'danger' | 'gold' | 'muted' } | null {
@@ -63,7 +64,7 @@ function CartLine({
         className={`cart-check ${selected ? 'cart-check--on' : ''} ${selectable ? '' : 'cart-check--off'}`}
         onClick={selectable ? onToggle : undefined}
       />
-      <Image
+      <Picture
         className="shop-line__image"
         src={line.image}
         mode="aspectFill"

@@ -1,5 +1,5 @@
 import type { StoreCategory, StoreProductCard } from '@siyu/shared';
-import { Image, ScrollView, Text, View } from '@tarojs/components';
+import { ScrollView, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { fetchCategories, fetchProducts } from '../../api/catalog';
@@ -15,6 +15,7 @@ import { goToLogin } from '../../navigation';
 import { refreshBadges } from '../../shop/badges';
 import { openProduct } from '../../shop/links';
 import './index.scss';
+import { Picture } from '../../components';
 
 const FEED_PAGE_SIZE = 10;
 /** The category page reads this to open on the category tapped here (tab pages take no query). */
@@ -84,7 +85,7 @@ function CategoryShortcuts({ categories }: { categories: StoreCategory[] }) {
       {categories.slice(0, 5).map((category) => (
         <View key={category.id} className="home-shortcut" onClick={() => open(category)}>
           {category.icon ? (
-            <Image className="home-shortcut__icon" src={category.icon} mode="aspectFit" />
+            <Picture className="home-shortcut__icon" src={category.icon} mode="aspectFit" />
           ) : (
             <View className="home-shortcut__icon home-shortcut__icon--blank">
               <Text>{category.name.slice(0, 1)}</Text>

@@ -1,5 +1,5 @@
 import { AFTER_SALE_KIND_TEXT, type AfterSaleEligibility, formatFen } from '@siyu/shared';
-import { Image, Text, Textarea, View } from '@tarojs/components';
+import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { AFTERSALES_PAGES, createAfterSale, fetchEligibility, newAfterSaleKey } from '../../../api/aftersales';
@@ -15,6 +15,7 @@ import { LoginPrompt } from '../../../membership/member-gate';
 import { isEntityId } from '../../../shop/links';
 import '../../../shop/shop.scss';
 import '../aftersales.scss';
+import { Picture } from '../../../components';
 
 const MAX_PHOTOS = 6;
 
@@ -133,7 +134,7 @@ function ApplyForm({ eligibility }: { eligibility: AfterSaleEligibility }) {
               <View className={`aftersales-check ${chosen ? 'aftersales-check--on' : ''}`}>
                 <Text>{chosen ? '✓' : ''}</Text>
               </View>
-              <Image className="aftersales-line__image" src={imageSrc(line.image)} mode="aspectFill" />
+              <Picture className="aftersales-line__image" src={imageSrc(line.image)} mode="aspectFill" />
               <View className="aftersales-line__body">
                 <Text className="aftersales-line__title">{line.title}</Text>
                 <Text className="aftersales-line__specs">{`${line.specsText} · ${formatFen(line.unitPrice)} × ${line.qty}`}</Text>
@@ -189,7 +190,7 @@ function ApplyForm({ eligibility }: { eligibility: AfterSaleEligibility }) {
         <View className="aftersales-photos">
           {photos.map((photo) => (
             <View key={photo.preview} className="aftersales-photo">
-              <Image className="aftersales-photo__image" src={photo.preview} mode="aspectFill" />
+              <Picture className="aftersales-photo__image" src={photo.preview} mode="aspectFill" />
               <Text
                 className="aftersales-photo__remove"
                 onClick={() => setPhotos((current) => current.filter((other) => other.preview !== photo.preview))}

@@ -1,5 +1,5 @@
 import { type AfterSaleView, formatFen } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { AFTERSALES_PAGES, fetchAfterSale, withdrawAfterSale } from '../../../api/aftersales';
@@ -14,6 +14,7 @@ import { isEntityId } from '../../../shop/links';
 import { shopTime } from '../time';
 import '../../../shop/shop.scss';
 import '../aftersales.scss';
+import { Picture } from '../../../components';
 
 const HINTS: Record<AfterSaleView['status'], string> = {
   pending: '客服会尽快审核，通常 1 个工作日内处理',
@@ -136,7 +137,7 @@ export default function AfterSaleDetailPage() {
         <Text className="shop-panel__title">{request.kindText}</Text>
         {request.lines.map((line) => (
           <View key={line.index} className="aftersales-line">
-            <Image className="aftersales-line__image" src={imageSrc(line.image)} mode="aspectFill" />
+            <Picture className="aftersales-line__image" src={imageSrc(line.image)} mode="aspectFill" />
             <View className="aftersales-line__body">
               <Text className="aftersales-line__title">{line.title}</Text>
               <Text className="aftersales-line__specs">{`${line.specsText} · ${formatFen(line.unitPrice)}`}</Text>
@@ -157,7 +158,7 @@ export default function AfterSaleDetailPage() {
                 className="aftersales-photo"
                 onClick={() => void Taro.previewImage({ urls: request.photos.map(imageSrc), current: imageSrc(url) })}
               >
-                <Image className="aftersales-photo__image" src={imageSrc(url)} mode="aspectFill" />
+                <Picture className="aftersales-photo__image" src={imageSrc(url)} mode="aspectFill" />
               </View>
             ))}
           </View>

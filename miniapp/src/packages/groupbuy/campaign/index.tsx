@@ -1,5 +1,5 @@
 import { formatShopTime } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { fetchGroupBuy, groupMinutesText, groupUrl, openGroup } from '../../../api/groupbuy';
@@ -13,6 +13,7 @@ import { countdownText, isEntityId, productUrl } from '../../../shop/links';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 export default function CampaignPage() {
   const params = usePageParams();
@@ -56,7 +57,7 @@ export default function CampaignPage() {
   return (
     <View className="page campaign-page">
       <View className="campaign-cover" onClick={() => void Taro.navigateTo({ url: productUrl(current.productId) })}>
-        {current.image ? <Image className="campaign-cover__image" src={current.image} mode="aspectFill" /> : null}
+        {current.image ? <Picture className="campaign-cover__image" src={current.image} mode="aspectFill" /> : null}
       </View>
       <View className="shop-panel campaign-head">
         <Text className="campaign-head__title">{current.title}</Text>

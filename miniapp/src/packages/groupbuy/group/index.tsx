@@ -1,5 +1,5 @@
 import { type GroupView, groupSharePath } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { campaignUrl, fetchGroup, joinGroup } from '../../../api/groupbuy';
@@ -19,6 +19,7 @@ import { countdownText, isEntityId, orderUrl } from '../../../shop/links';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 
@@ -145,7 +146,7 @@ export default function GroupPage() {
     <View className="page group-page">
       <View className="shop-panel group-hero">
         {current.product.image ? (
-          <Image className="group-hero__image" src={current.product.image} mode="aspectFill" />
+          <Picture className="group-hero__image" src={current.product.image} mode="aspectFill" />
         ) : (
           <View className="group-hero__image group-hero__image--blank" />
         )}

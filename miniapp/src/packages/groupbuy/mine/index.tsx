@@ -1,4 +1,4 @@
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { fetchMyGroups, groupUrl } from '../../../api/groupbuy';
 import { EmptyState, ErrorState, LoadingState, Price } from '../../../components';
@@ -7,6 +7,7 @@ import { countdownText } from '../../../shop/links';
 import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 export default function MyGroupsPage() {
   const groups = useLoad(() => fetchMyGroups({}, { silent: true }), 'mine', { auto: false });
@@ -35,7 +36,7 @@ export default function MyGroupsPage() {
           onClick={() => void Taro.navigateTo({ url: groupUrl(group.id) })}
         >
           {group.image ? (
-            <Image className="my-group__image" src={group.image} mode="aspectFill" />
+            <Picture className="my-group__image" src={group.image} mode="aspectFill" />
           ) : (
             <View className="my-group__image" />
           )}

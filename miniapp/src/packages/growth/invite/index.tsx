@@ -1,5 +1,5 @@
 import { formatFen, type StoreInvitations } from '@siyu/shared';
-import { Canvas, Image, Text, View } from '@tarojs/components';
+import { Canvas, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
 import { fetchProducts } from '../../../api/catalog';
@@ -13,6 +13,7 @@ import { LoginPrompt } from '../../../membership/member-gate';
 import { openPage } from '../../../membership/open-page';
 import { drawPoster } from './poster';
 import './index.scss';
+import { Picture } from '../../../components';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 const CANVAS_ID = 'invite-poster';
@@ -130,7 +131,7 @@ export default function InvitePosterPage() {
       </View>
       <View className="invite-poster__frame">
         {exported ? (
-          <Image
+          <Picture
             className="invite-poster__image"
             src={poster.image!}
             mode="widthFix"

@@ -1,5 +1,5 @@
 import { formatShopTime, type StoreLiveDetail, type StoreLiveLineupItem } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { fetchLive, recordClick } from '../../../api/livestream';
 import { isLoggedIn } from '../../../api/session';
@@ -16,6 +16,7 @@ import { WatchButton } from '../../../live/watch-button';
 import { useNow } from '../../../shop/use-now';
 import '../../../live/live.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 function openLineupProduct(live: StoreLiveDetail, item: StoreLiveLineupItem) {
   // Last touch: an order within the window is attributed to this live (the order request carries `from`).
@@ -72,7 +73,7 @@ export default function LiveDetailPage() {
       <View className="live-detail__hero">
         <View className={`live-detail__cover${data.cover ? '' : ' live-detail__cover--blank'}`}>
           {data.cover ? (
-            <Image className="live-detail__cover-image" src={data.cover} mode="aspectFill" />
+            <Picture className="live-detail__cover-image" src={data.cover} mode="aspectFill" />
           ) : (
             <Text className="live-detail__cover-mark">视频号直播</Text>
           )}

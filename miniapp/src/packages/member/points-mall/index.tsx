@@ -1,5 +1,5 @@
 import type { StoreProductCard } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { fetchPoints, fetchPointsProducts } from '../../../api/points';
@@ -10,6 +10,7 @@ import { usePagedList } from '../../../hooks/use-paged-list';
 import { openPage } from '../../../membership/open-page';
 import { MEMBER_PAGES } from '../../../membership/pages';
 import './index.scss';
+import { Picture } from '../../../components';
 
 const PAGE_SIZE = 20;
 
@@ -25,7 +26,7 @@ function ProductTile({ product, balance }: { product: StoreProductCard; balance:
   return (
     <View className="mall-item" hoverClass="mall-item--pressed" data-id={product.id} onClick={open}>
       <View className="mall-item__cover">
-        <Image className="mall-item__image" src={product.image} mode="aspectFill" lazyLoad />
+        <Picture className="mall-item__image" src={product.image} mode="aspectFill" lazyLoad />
       </View>
       <View className="mall-item__body">
         <Text className="mall-item__title">{product.title}</Text>

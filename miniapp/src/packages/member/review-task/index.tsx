@@ -6,7 +6,7 @@ import {
   ReviewSubmissionRequestSchema,
   type StoreReviewSubmission,
 } from '@siyu/shared';
-import { Image, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useCallback, useState } from 'react';
 import { isLoggedIn } from '../../../api/session';
@@ -18,6 +18,7 @@ import { useLoad } from '../../../hooks/use-load';
 import { useMember } from '../../../hooks/use-member';
 import { LoginPrompt } from '../../../membership/member-gate';
 import './index.scss';
+import { Picture } from '../../../components';
 
 /**
  * The honest promise of this task. Paying for positive reviews (好评返现) is unlawful: any real review counts,
@@ -65,7 +66,7 @@ function Submissions({
     <View className="review-list card">
       {submissions.map((submission) => (
         <View key={submission.id} className={`review-submission review-submission--${submission.status}`}>
-          <Image className="review-submission__image" src={imageSrc(submission.imageUrl)} mode="aspectFill" />
+          <Picture className="review-submission__image" src={imageSrc(submission.imageUrl)} mode="aspectFill" />
           <View className="review-submission__main">
             <Text className="review-submission__title">
               {`${REVIEW_PLATFORM_NAMES[submission.platform]} · ${submission.orderRef}`}
@@ -190,7 +191,7 @@ export default function ReviewTaskPage() {
         <Text className="review-form__label">评价截图</Text>
         <View className="review-image" onClick={() => void pickImage()}>
           {preview ? (
-            <Image className="review-image__preview" src={preview} mode="aspectFill" />
+            <Picture className="review-image__preview" src={preview} mode="aspectFill" />
           ) : (
             <View className="review-image__empty">
               <Text className="review-image__plus">＋</Text>

@@ -1,5 +1,5 @@
 import { type AddressView, formatFen, maskPhone, type OrderPreview } from '@siyu/shared';
-import { Image, Input, Switch, Text, View } from '@tarojs/components';
+import { Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { addressLine, fetchAddresses } from '../../../api/addresses';
@@ -15,6 +15,7 @@ import { clearCheckoutDraft, readCheckoutDraft, saveCheckoutDraft } from '../../
 import { decodeCheckoutItems, orderUrl, payUrl, takePickedAddress } from '../../../shop/links';
 import '../../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 /** One breakdown line as the API worded it; amounts of 0 on 积分 lines are notes, not money. */
 function BreakdownRow({ line }: { line: OrderPreview['breakdown'][number] }) {
@@ -231,7 +232,7 @@ export default function CheckoutPage() {
       <View className="shop-panel checkout-lines">
         {preview.items.map((line) => (
           <View key={line.skuId} className="shop-line checkout-line">
-            <Image className="shop-line__image" src={line.image} mode="aspectFill" />
+            <Picture className="shop-line__image" src={line.image} mode="aspectFill" />
             <View className="shop-line__body">
               <Text className="shop-line__title">{line.title}</Text>
               <Text className="shop-line__specs">{line.specsText}</Text>

@@ -1,5 +1,5 @@
 import { formatFen, formatShopTime, maskPhone, type OrderView } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
 import { addressLine } from '../../../api/addresses';
@@ -15,6 +15,7 @@ import { useNow } from '../../../shop/use-now';
 import '../../../shop/shop.scss';
 import { PrivacyPopup } from '../../../components/privacy-popup';
 import './index.scss';
+import { Picture } from '../../../components';
 
 function shopTime(instant: string | null): string {
   if (!instant) return '';
@@ -129,7 +130,7 @@ export default function OrderPage() {
       <View className="shop-panel order-lines">
         {current.items.map((line) => (
           <View key={line.skuId} className="shop-line" onClick={() => openProduct(line.productId)}>
-            <Image className="shop-line__image" src={line.image} mode="aspectFill" />
+            <Picture className="shop-line__image" src={line.image} mode="aspectFill" />
             <View className="shop-line__body">
               <Text className="shop-line__title">{line.title}</Text>
               <Text className="shop-line__specs">{line.specsText}</Text>

@@ -1,5 +1,5 @@
 import { formatFen, type OrderView, type VisibleOrderStatus } from '@siyu/shared';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { fetchOrders } from '../../../api/orders';
@@ -15,6 +15,7 @@ import { amountLabel } from '../../../shop/order-copy';
 import '../../../shop/shop.scss';
 import { PrivacyPopup } from '../../../components/privacy-popup';
 import './index.scss';
+import { Picture } from '../../../components';
 
 export const ORDER_TABS: Array<{ key: string; title: string; status?: VisibleOrderStatus }> = [
   { key: 'all', title: '全部' },
@@ -47,7 +48,7 @@ function OrderCard({
       <View className="order-card__lines" onClick={open}>
         {order.items.length === 1 ? (
           <View className="shop-line">
-            <Image className="shop-line__image" src={order.items[0]?.image ?? ''} mode="aspectFill" />
+            <Picture className="shop-line__image" src={order.items[0]?.image ?? ''} mode="aspectFill" />
             <View className="shop-line__body">
               <Text className="shop-line__title">{order.items[0]?.title}</Text>
               <Text className="shop-line__specs">{order.items[0]?.specsText}</Text>
@@ -56,7 +57,7 @@ function OrderCard({
         ) : (
           <View className="order-card__thumbs">
             {order.items.slice(0, 4).map((line) => (
-              <Image key={line.skuId} className="order-card__thumb" src={line.image} mode="aspectFill" />
+              <Picture key={line.skuId} className="order-card__thumb" src={line.image} mode="aspectFill" />
             ))}
           </View>
         )}

@@ -1,5 +1,5 @@
 import { type DescriptionBlock, formatFen, type StoreProductDetail, type StoreSku } from '@siyu/shared';
-import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
+import { Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { addToCart } from '../../../api/cart';
@@ -23,6 +23,7 @@ import { showCartBadge } from '../../../shop/badges';
 import { checkoutUrl, isEntityId, openMembership, productShareUrl } from '../../../shop/links';
 import '../../../shop/shop.scss';
 import './index.scss';
+import { Picture } from '../../../components';
 
 /** The product's images: swipe through them (1/N in the corner), tap one to see it full screen. */
 function Gallery({ images, title }: { images: string[]; title: string }) {
@@ -38,7 +39,7 @@ function Gallery({ images, title }: { images: string[]; title: string }) {
         {images.map((url, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a fixed gallery; the same image may appear twice.
           <SwiperItem key={`${index}-${url.slice(-16)}`}>
-            <Image
+            <Picture
               className="product-gallery__image"
               src={url}
               mode="aspectFill"
@@ -76,7 +77,7 @@ function Description({ blocks }: { blocks: DescriptionBlock[] }) {
             </Text>
           );
         }
-        return <Image key={key} className="product-description__image" src={block.url} mode="widthFix" />;
+        return <Picture key={key} className="product-description__image" src={block.url} mode="widthFix" />;
       })}
     </View>
   );
@@ -341,7 +342,7 @@ export default function ProductPage() {
         }
       >
         <View className="spec-sheet__head">
-          <Image className="spec-sheet__image" src={detail.image} mode="aspectFill" />
+          <Picture className="spec-sheet__image" src={detail.image} mode="aspectFill" />
           <View className="spec-sheet__price">
             <PriceBlock product={detail} sku={sku} />
             <Text className="shop-muted">{sku ? `已选 ${sku.specsText || '默认'}` : '请选择规格'}</Text>
