@@ -84,7 +84,7 @@ import { createSegmentsService } from './modules/segments/segments.service';
 import { tasksOrderSubscriber } from './modules/tasks/on-order';
 import { tasksAdminRoutes, tasksStoreRoutes } from './modules/tasks/tasks.routes';
 import { createTasksService } from './modules/tasks/tasks.service';
-import { uploadsRouter } from './modules/uploads/uploads.routes';
+import { uploadsRoutes } from './modules/uploads/uploads.routes';
 import { createUploadsService } from './modules/uploads/uploads.service';
 import { seedMedia } from './seed/catalog';
 
@@ -358,6 +358,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   });
   const storeRoutes: AnyRoute[] = [
     healthRoute,
+    ...uploadsRoutes(services.uploads),
     ...identityRoutes(services.identity, limits),
     ...catalogStoreRoutes(services.catalog),
     ...cartRoutes(services.cart),
@@ -431,7 +432,6 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   app.use(methodOverride());
   app.use(jsonBody());
   app.use(seedMediaFiles(seedMedia()));
-  app.use(uploadsRouter(services.uploads, authenticator).routes());
   app.use(admin.routes());
   app.use(store.routes());
   app.use(async (ctx, next) => {

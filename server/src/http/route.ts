@@ -63,6 +63,13 @@ export interface RouteDef<
   idempotent?: boolean;
   /** The route verifies a signature over the exact body (webhooks): it gets `caller.raw` instead of `body`. */
   rawBody?: boolean;
+  /**
+   * For the few routes that read or write raw streams (uploads): the request body is left unread and
+   * this gets the Koa context after auth and params/query validation, instead of `handler` answering.
+   * `requestContent` documents what it reads (e.g. `multipart/form-data`).
+   */
+  stream?: (ctx: Context, input: { params: Parsed<P>; query: Parsed<Q>; caller: Caller }) => Promise<void>;
+  requestContent?: string;
   /** Non-JSON answers the handler may give (a `FileAnswer`), e.g. `['text/csv']`. */
   produces?: string[];
   /** Extra documented error answers, e.g. `{ 409: '库存不足' }`. */
@@ -152,6 +159,10 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: A
       }
       const params = route.params ? parseOrThrow(route.params, ctx.params, 'params') : undefined;
       const query = route.query ? parseOrThrow(route.query, queryObject(ctx), 'query') : undefined;
+      if (route.stream) {
+        await route.stream(ctx, { params, query, caller } as never);
+        return;
+      }
       let body: unknown;
       if (route.rawBody) {
         caller.raw = { body: ctx.state.rawBody ?? '', headers: ctx.headers as Record<string, string | undefined> };
@@ -280,7 +291,9 @@ export function buildOpenApi(groups: { prefix: string; routes: readonly AnyRoute
                 content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
               },
             }
-          : {}),
+          : route.requestContent
+            ? { requestBody: { required: true, content: { [route.requestContent]: { schema: { type: 'string' } } } } }
+            : {}),
         responses,
       };
     }
