@@ -1,14 +1,10 @@
-import {
-  AddressViewSchema,
-  CreateAddressRequestSchema,
-  ObjectIdSchema,
-  UpdateAddressRequestSchema,
-} from '@siyu/shared';
+import { AddressViewSchema, CreateAddressRequestSchema, UpdateAddressRequestSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import type { AddressesService } from './addresses.service';
 
-const IdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+const IdParamsSchema = IdParams;
 
 export function addressesRoutes(addresses: AddressesService) {
   return [

@@ -1,11 +1,11 @@
 import {
-  ObjectIdSchema,
   StoreCategorySchema,
   StoreProductDetailSchema,
   StoreProductListQuerySchema,
   StoreProductPageSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import {
   AdminCategoryCreateSchema,
@@ -55,7 +55,7 @@ export function catalogStoreRoutes(catalog: CatalogService) {
       summary: '商品详情（含规格、当前访客的价格与会员价）',
       tags: ['catalog'],
       auth: 'optional-member',
-      params: z.object({ id: ObjectIdSchema }).strict(),
+      params: IdParams,
       response: StoreProductDetailSchema,
       errors: { 404: '商品不存在、已下架或对当前访客不可见' },
       handler: async ({ params, caller }) => catalog.getProduct(caller.member, params.id),

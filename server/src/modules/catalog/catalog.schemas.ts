@@ -12,8 +12,9 @@ import {
   TierCodeSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
-export const IdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const IdParamsSchema = IdParams;
 
 export const AdminCategoryCreateSchema = z
   .object({

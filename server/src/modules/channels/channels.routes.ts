@@ -1,5 +1,6 @@
-import { ObjectIdSchema, TOUCH_TYPES } from '@siyu/shared';
+import { TOUCH_TYPES } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import type { ChannelsService } from './channels.service';
 
@@ -19,7 +20,7 @@ export function channelsAdminRoutes(channels: ChannelsService) {
       summary: '会员来源：首次触达（包裹卡批次、邀请、直播、拼团分享或自然进入，只记一次）和之后的触达记录',
       tags: ['admin: channels'],
       auth: { admin: ['operator', 'support'] },
-      params: z.object({ id: ObjectIdSchema }).strict(),
+      params: IdParams,
       response: z.object({ memberId: z.string(), first: TouchViewSchema, history: z.array(TouchViewSchema) }),
       handler: async ({ params }) => channels.sourceOf(params.id),
     }),

@@ -8,8 +8,9 @@ import {
   TierCodeSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
-export const IdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const IdParamsSchema = IdParams;
 export const TemplateIdParamsSchema = z.object({ templateId: ObjectIdSchema }).strict();
 
 const templateFields = {

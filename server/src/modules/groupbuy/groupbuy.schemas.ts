@@ -1,10 +1,11 @@
 /** Admin request and response shapes for group-buy campaigns (store shapes live in @siyu/shared). */
 import { CampaignStatusSchema, FenSchema, GroupBuySkuViewSchema, GroupStateSchema, ObjectIdSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
 export const CampaignIdParamsSchema = z.object({ campaignId: ObjectIdSchema }).strict();
 export const GroupIdParamsSchema = z.object({ groupId: ObjectIdSchema }).strict();
-export const AdminIdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const AdminIdParamsSchema = IdParams;
 
 export const AdminCampaignCreateSchema = z
   .object({

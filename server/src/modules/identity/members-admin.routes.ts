@@ -1,6 +1,7 @@
 /** The support desk's view of members: find a member, see their profile, tier, growth and points. */
 import { MemberViewSchema, TierCodeSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import { type IdentityService, toMemberView } from './identity.service';
 import type { MemberDoc } from './member.model';
@@ -59,7 +60,7 @@ export function membersAdminRoutes(identity: IdentityService) {
       summary: '会员详情：资料、等级、成长值、积分余额',
       tags: ['admin: members'],
       auth: { admin: ['support'] },
-      params: z.object({ id: z.string().regex(/^[a-f0-9]{24}$/, 'not a member id') }).strict(),
+      params: IdParams,
       response: AdminMemberSchema,
       handler: async ({ params }) => toAdminMember(await identity.memberForSupport(params.id)),
     }),

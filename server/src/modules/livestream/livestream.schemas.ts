@@ -1,8 +1,9 @@
 /** Admin request and response shapes for livestreams (store shapes live in @siyu/shared). */
 import { FenSchema, ImageUrlSchema, LiveProductRoleSchema, LiveStatusSchema, ObjectIdSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
-export const IdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const IdParamsSchema = IdParams;
 
 const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
 

@@ -1,8 +1,9 @@
 /** Admin request and response shapes for package cards (store shapes live in @siyu/shared). */
 import { ObjectIdSchema, PackageCardChannelSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
-export const BatchIdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const BatchIdParamsSchema = IdParams;
 
 export const AdminPackageCardBenefitSchema = z
   .object({

@@ -4,7 +4,7 @@ import {
   StorePointsPageQuerySchema,
   StorePointsPageSchema,
 } from '@siyu/shared';
-import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import type { PointsService } from './points.service';
 
@@ -34,7 +34,7 @@ export function pointsAdminRoutes(points: PointsService) {
       tags: ['admin: points'],
       auth: { admin: ['support'] },
       idempotent: true,
-      params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, '会员 id 无效') }).strict(),
+      params: IdParams,
       body: AdminPointsAdjustRequestSchema,
       response: AdminPointsAdjustResponseSchema,
       errors: { 404: '会员不存在', 409: '积分不足（扣减超过余额）', 422: 'Idempotency-Key 已用于另一笔调整' },

@@ -1,5 +1,5 @@
-import { ObjectIdSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { defineRoute } from '../../http/route';
 import {
   MemberTagParamsSchema,
@@ -25,7 +25,7 @@ export function segmentsAdminRoutes(segments: SegmentsService) {
       summary: '会员标签',
       tags: ['admin: segments'],
       auth: { admin: ['operator', 'support'] },
-      params: z.object({ id: ObjectIdSchema }).strict(),
+      params: IdParams,
       response: TagsSchema,
       handler: async ({ params }) => segments.tagsOf(params.id),
     }),
@@ -35,7 +35,7 @@ export function segmentsAdminRoutes(segments: SegmentsService) {
       summary: '给会员打标签（手动）',
       tags: ['admin: segments'],
       auth: OPERATOR,
-      params: z.object({ id: ObjectIdSchema }).strict(),
+      params: IdParams,
       body: z.object({ tag: TagSchema }).strict(),
       response: TagsSchema,
       handler: async ({ params, body, caller }) => segments.tagMember(caller.admin!.id, params.id, body.tag),

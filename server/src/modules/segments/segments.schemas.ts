@@ -1,5 +1,6 @@
 import { FenSchema, ObjectIdSchema, TierCodeSchema, TouchTypeSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 
 export const TagSchema = z
   .string()
@@ -41,7 +42,7 @@ export const SegmentSchema = z.object({
   rule: SegmentRuleSchema,
   createdAt: z.string(),
 });
-export const SegmentIdParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+export const SegmentIdParamsSchema = IdParams;
 export const MemberTagParamsSchema = z.object({ id: ObjectIdSchema, tag: TagSchema }).strict();
 export const SegmentMembersSchema = z.object({
   total: z.number().int(),

@@ -16,11 +16,12 @@ import {
   TaskCodeSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { IdParams } from '../../http/params';
 import { consumeRateLimit } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
 import type { TasksService } from './tasks.service';
 
-const IdParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'id 无效') }).strict();
+const IdParamsSchema = IdParams;
 
 /** Mounted under /api. */
 export function tasksStoreRoutes(tasks: TasksService) {
