@@ -5,7 +5,6 @@ import {
   StorePackageCardRedemptionSchema,
 } from '@siyu/shared';
 import { z } from 'zod';
-import { AppError } from '../../http/errors';
 import { IdParams } from '../../http/params';
 import { consumeRateLimit } from '../../http/rate-limit';
 import { defineRoute, FileAnswer } from '../../http/route';
