@@ -47,7 +47,7 @@ function startApi(env: Record<string, string>) {
   return { child, output: () => output, exited };
 }
 
-async function waitForHealth(port: number, timeoutMs = 60_000): Promise<{ status: number; body: any }> {
+async function waitForHealth(port: number, timeoutMs = 180_000): Promise<{ status: number; body: any }> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -100,7 +100,7 @@ describe('npm start, as a process', () => {
     expect(me.status).toBe(200);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('answers 503 on /api/health while the database is unreachable, and refuses to start in production without secrets', async () => {
     const engine = await startEngine({
@@ -122,5 +122,5 @@ describe('npm start, as a process', () => {
     expect(await production.exited).toBe(1);
     expect(production.output()).toContain('JWT_SECRET');
     expect(production.output()).toContain('WECHAT_APPID');
-  }, 120_000);
+  }, 300_000);
 });
