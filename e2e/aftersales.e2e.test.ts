@@ -109,6 +109,8 @@ describe('售后 on the H5 storefront', () => {
       ((await call('GET', `/api/products/${product.id}`, { token })).body.skus as Json[]).find((s) => s.id === sku.id)
         .stock;
     const pointsOf = async () => (await call('GET', '/api/me/points', { token })).body.balance as number;
+    // The product page shows stock at most a second stale (the catalog read cache): let it catch up.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const stockPaid = await stockOf();
     const pointsPaid = await pointsOf();
 
@@ -161,7 +163,7 @@ describe('售后 on the H5 storefront', () => {
     expect(seen.refund.outRefundNo).toBe(`R${order.orderNo}-1`);
     const money = `¥${(share.amount / 100).toFixed(2)}`;
     await expect.poll(() => page.locator('.aftersales-money').textContent()).toBe(money);
-    expect(await stockOf()).toBe(stockPaid + 1);
+    await expect.poll(stockOf, { timeout: 5_000 }).toBe(stockPaid + 1);
     expect(await pointsOf()).toBe(pointsPaid + share.points);
     await screenshot(page, 'aftersales');
 
