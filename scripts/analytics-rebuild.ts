@@ -8,39 +8,17 @@
  * does (refused while a server holds DATA_DIR: stop it, or point MONGODB_URI at its engine).
  */
 import { dayjs, SHOP_TIMEZONE, shopDay } from '@siyu/shared';
-import mongoose from 'mongoose';
 import { generateSandboxKeys } from '../server/src/adapters/wechatpay-sandbox';
 import { createServices } from '../server/src/app';
-import { ConfigError, loadConfig } from '../server/src/config';
-import '../server/src/db/connection';
-import { DataDirInUseError, lockDataDir } from '../server/src/db/data-dir-lock';
-import { type RunningEngine, startEngine } from '../server/src/db/engine';
 import { createLogger } from '../server/src/http/logger';
+import { runScript, say, withDatabase } from './with-database';
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function main(): Promise<number> {
-  const config = loadConfig();
-  let engine: RunningEngine | undefined;
-  let release: (() => Promise<void>) | undefined;
-  try {
-    let uri = config.MONGODB_URI;
-    if (!uri) {
-      release = await lockDataDir(config.dataDir);
-      engine = await startEngine({
-        engine: config.DB_ENGINE,
-        ...(config.MONGOD_BIN ? { mongodBin: config.MONGOD_BIN } : {}),
-        dataDir: config.dataDir,
-        toolsDir: config.toolsDir,
-        progress: (line) => say(`[engine] ${line}`),
-      });
-      uri = engine.uri;
-    }
-    await mongoose.connect(uri, { dbName: config.DB_NAME, serverSelectionTimeoutMS: 5000, autoIndex: false });
+runScript('analytics rebuild', () =>
+  withDatabase(async ({ config, engine }) => {
     const services = createServices({
       config,
       jwtSecret: config.JWT_SECRET ?? 'analytics-rebuild-does-not-sign-tokens-0123456789',
-      engine: engine?.kind ?? 'external',
+      engine,
       log: createLogger('warn'),
       payment: { mode: 'sandbox', keys: generateSandboxKeys() },
       runtime: { baseUrl: '' },
@@ -61,18 +39,5 @@ async function main(): Promise<number> {
         : `DIFFERENT before the rebuild: ${JSON.stringify(before)}`,
     );
     return same ? 0 : 1;
-  } finally {
-    await mongoose.disconnect().catch(() => {});
-    await engine?.stop();
-    await release?.();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError || error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`analytics rebuild failed: ${(error as Error).stack ?? error}\n`);
-    process.exit(2);
-  },
+  }),
 );

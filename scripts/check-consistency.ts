@@ -8,15 +8,10 @@
  * written in the last minute count as in flight, not as orphans.
  */
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig } from '../server/src/config';
-import '../server/src/db/connection';
-import { DataDirInUseError, lockDataDir } from '../server/src/db/data-dir-lock';
-import { type RunningEngine, startEngine } from '../server/src/db/engine';
 import type { LedgerMismatch } from '../server/src/db/sequenced-ledger';
 import { createMembershipService } from '../server/src/modules/membership/membership.service';
 import { createPointsService } from '../server/src/modules/points/points.service';
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
+import { runScript, say, withDatabase } from './with-database';
 
 function printMismatches(ledger: string, mismatches: LedgerMismatch[]) {
   for (const mismatch of mismatches) {
@@ -27,25 +22,8 @@ function printMismatches(ledger: string, mismatches: LedgerMismatch[]) {
   }
 }
 
-async function main(): Promise<number> {
-  const config = loadConfig();
-  let engine: RunningEngine | undefined;
-  let release: (() => Promise<void>) | undefined;
-  try {
-    let uri = config.MONGODB_URI;
-    if (!uri) {
-      release = await lockDataDir(config.dataDir);
-      engine = await startEngine({
-        engine: config.DB_ENGINE,
-        ...(config.MONGOD_BIN ? { mongodBin: config.MONGOD_BIN } : {}),
-        dataDir: config.dataDir,
-        toolsDir: config.toolsDir,
-        progress: (line) => say(`[engine] ${line}`),
-      });
-      uri = engine.uri;
-    }
-    // Read-only: no index builds, unlike the server's start.
-    await mongoose.connect(uri, { dbName: config.DB_NAME, serverSelectionTimeoutMS: 5000, autoIndex: false });
+runScript('check-consistency', () =>
+  withDatabase(async ({ config }) => {
     const points = createPointsService();
     const membership = createMembershipService({ points });
     const pointsReport = await points.checkConsistency({ orphanGraceMs: 60_000 });
@@ -61,18 +39,5 @@ async function main(): Promise<number> {
         : `MISMATCH: ${pointsReport.mismatches.length} points and ${growthReport.mismatches.length} growth accounts disagree with their ledgers.`,
     );
     return total === 0 ? 0 : 1;
-  } finally {
-    await mongoose.disconnect().catch(() => {});
-    await engine?.stop();
-    await release?.();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError || error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`check-consistency failed: ${(error as Error).stack ?? error}\n`);
-    process.exit(2);
-  },
+  }),
 );
