@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Admin } from '../src/modules/admins/admin.model';
-import { startTestMall, type TestMall } from './harness';
+import { earlyInWindow, startTestMall, type TestMall } from './harness';
 
 let mall: TestMall;
 beforeAll(async () => {
@@ -53,16 +53,18 @@ describe('login rate limits', () => {
       LOGIN_RATE_PER_IDENTITY_PER_MINUTE: '3',
       LOGIN_RATE_PER_IP_PER_MINUTE: '100',
     });
+    await earlyInWindow();
     const answers = [];
     for (let i = 0; i < 5; i++)
       answers.push(await limited.api('POST', '/api/auth/wechat-login', { body: { code: 'demo:limited' } }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429]);
     expect(answers[3]!.body.error.code).toBe('rate_limited');
     expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
+  }, 90_000);
 
   it('limits logins per IP across identities', async () => {
     const limited = await startTestMall({ LOGIN_RATE_PER_IP_PER_MINUTE: '4' });
+    await earlyInWindow();
     const statuses = [];
     // The IP counter is shared with earlier tests of this file's database: use a fresh scope by counting from here.
     for (let i = 0; i < 12; i++) {
@@ -70,5 +72,5 @@ describe('login rate limits', () => {
     }
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
-  });
+  }, 90_000);
 });

@@ -25,7 +25,7 @@ import { Sku } from '../src/modules/catalog/catalog.model';
 import { Member } from '../src/modules/identity/member.model';
 import { Order } from '../src/modules/orders/order.model';
 import { PointsEntry } from '../src/modules/points/points.model';
-import { TEST_JWT_SECRET } from './harness';
+import { earlyInWindow, TEST_JWT_SECRET } from './harness';
 
 const MAIN = path.join(REPO_ROOT, 'server/src/main.ts');
 const children: ChildProcess[] = [];
@@ -355,8 +355,7 @@ describe('two API instances on one database', () => {
 
     // Rate limits are counted in the database: 4 per identity per minute across both instances. They
     // count in fixed minute windows: start early in one so all eight tries land in the same window.
-    const msLeft = 60_000 - (Date.now() % 60_000);
-    if (msLeft < 20_000) await new Promise((resolve) => setTimeout(resolve, msLeft + 200));
+    await earlyInWindow();
     const tries = [];
     for (let i = 0; i < 8; i++)
       tries.push(await (i % 2 ? a! : b!)('POST', '/api/auth/wechat-login', { body: { code: 'demo:both' } }));

@@ -17,7 +17,7 @@ import { Member } from '../src/modules/identity/member.model';
 import { ReviewSubmission } from '../src/modules/tasks/tasks.model';
 import { Upload } from '../src/modules/uploads/upload.model';
 import { UPLOAD_DAILY_QUOTA } from '../src/modules/uploads/uploads.service';
-import { startTestMall, type TestMall } from './harness';
+import { earlyInWindow, startTestMall, type TestMall } from './harness';
 
 let mall: TestMall;
 let dataDir: string;
@@ -458,8 +458,7 @@ describe('3 and 16. orders', () => {
     const { skuId } = await productWithStock(limited, { stock: 1000 });
     const hoarder = await shopper(limited);
     // The per-minute limit counts in fixed minute windows: start early in one so all nine land in it.
-    const msLeft = 60_000 - (Date.now() % 60_000);
-    if (msLeft < 30_000) await new Promise((resolve) => setTimeout(resolve, msLeft + 200));
+    await earlyInWindow();
     const statuses = [];
     for (let i = 0; i < 9; i++) {
       const answer = await placeOrder(limited, hoarder, [{ skuId, qty: 99 }]);

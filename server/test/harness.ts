@@ -148,3 +148,12 @@ export async function startTestMall(
   afterAll(() => mall.close());
   return mall;
 }
+
+/**
+ * Rate limits count in fixed windows (http/rate-limit.ts): a burst that straddles two windows gets twice
+ * the limit. Waits, if need be, until early in a fresh window so the burst lands in one.
+ */
+export async function earlyInWindow(windowMs = 60_000, needMs = 20_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 200));
+}
