@@ -148,9 +148,12 @@ export function createAddressesService() {
       );
     },
 
-    /** The address an order ships to; 404 when it is not this member's. */
+    /**
+     * The address an order ships to; 404 when it is not this member's. One read: an order keeps only
+     * the shipping fields, so whether it is the default does not matter here (answered as false).
+     */
     async getForOrder(memberId: string, addressId: string): Promise<AddressView> {
-      return viewOf(memberId, addressId);
+      return toView(await findOwn(memberId, addressId), null);
     },
   };
 }

@@ -313,6 +313,7 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
         return {
           skuId: sku._id.toString(),
           productId: product._id.toString(),
+          categoryId: product.categoryId.toString(),
           title: product.title,
           specsText: specsText(specsOf(sku)),
           image: product.images?.[0] ?? '',

@@ -33,6 +33,8 @@ export type BenefitsFor = (tier: TierCode) => Promise<TierBenefits>;
 export interface OrderableLine {
   skuId: string;
   productId: string;
+  /** The product's category (coupon scopes by category need it). */
+  categoryId: string;
   title: string;
   /** '原味 / 500g' */
   specsText: string;

@@ -40,10 +40,14 @@ export function createCheckout(wallet: Wallet, clock: () => Date) {
     async price(input: CouponCheckoutInput): Promise<CouponCheckout> {
       const now = input.now ?? clock();
       const skuIds = input.pricing.lines.map((line) => line.sku.skuId);
-      const [trialSkus, paidBefore] = await Promise.all([
-        NewMemberSku.find({ _id: trustedOperators({ $in: skuIds }) }, { _id: 1 }).lean(),
-        wallet.hasPaidBefore(input.member.id, input.orderId),
-      ]);
+      // An order that names no coupon (`null`) and holds no new-member SKU needs neither the member's
+      // coupons nor their order history: two to four reads fewer on the order path.
+      const noCoupon = input.couponId === null;
+      const trialSkus = await NewMemberSku.find({ _id: trustedOperators({ $in: skuIds }) }, { _id: 1 }).lean();
+      if (noCoupon && trialSkus.length === 0) {
+        return { breakdown: priceWithCoupons(input.pricing, [], null).breakdown, options: [], couponId: null };
+      }
+      const paidBefore = await wallet.hasPaidBefore(input.member.id, input.orderId);
       if (trialSkus.length > 0 && paidBefore) {
         throw new AppError('conflict', 'new_members_only_sku', '该商品仅限新会员首单购买', {
           skuIds: trialSkus.map((sku) => sku._id),

@@ -78,9 +78,15 @@ export function createOrderEvents(options: OrderEventsOptions) {
     return due;
   }
 
-  /** Delivers what this order has not yet delivered; answers whether everything got through. */
-  async function deliverOrder(order: OrderDoc): Promise<boolean> {
+  /**
+   * Delivers what this order has not yet delivered; answers whether everything got through and how
+   * many handlers ran. The marks of one pass are written together at its end (with `deliverAfter`
+   * cleared when nothing failed): a crash before that write runs those handlers again, which their
+   * keys make harmless, and a whole pass costs one write however many subscribers it reached.
+   */
+  async function deliverOrder(order: OrderDoc): Promise<{ ok: boolean; ran: number }> {
     let failed = false;
+    const marks: string[] = [];
     // Subscribers that failed on an earlier event of this order wait, so they see events in order.
     const blocked = new Set<string>();
     for (const { event, subscriber, mark } of undelivered(order)) {
@@ -88,7 +94,7 @@ export function createOrderEvents(options: OrderEventsOptions) {
       try {
         // Each handler sees the order as it is now (later transitions included), keyed by its id.
         await subscriber.on[event.type]!(order, event);
-        await Order.updateOne({ _id: order._id }, { $addToSet: { delivered: mark } });
+        marks.push(mark);
       } catch (error) {
         failed = true;
         blocked.add(subscriber.name);
@@ -98,13 +104,17 @@ export function createOrderEvents(options: OrderEventsOptions) {
         );
       }
     }
-    if (!failed) {
-      await Order.updateOne(
+    const addMarks = marks.length ? { $addToSet: { delivered: { $each: marks } } } : {};
+    if (!failed && order.deliverAfter != null) {
+      // Guarded by the event count it saw: an event appended meanwhile keeps the order due.
+      const cleared = await Order.updateOne(
         { _id: order._id, eventCount: order.eventCount ?? (order.events ?? []).length },
-        { $set: { deliverAfter: null } },
+        { ...addMarks, $set: { deliverAfter: null } },
       );
+      if (cleared.matchedCount === 1) return { ok: true, ran: marks.length };
     }
-    return !failed;
+    if (marks.length) await Order.updateOne({ _id: order._id }, addMarks);
+    return { ok: !failed, ran: marks.length };
   }
 
   const events = {
@@ -120,11 +130,32 @@ export function createOrderEvents(options: OrderEventsOptions) {
       return subscribers.map((subscriber) => subscriber.name);
     },
 
-    /** Right after a transition: deliver its events in this process (the job is the safety net). */
-    async deliver(orderId: Types.ObjectId | string): Promise<void> {
-      if (options.skipInlineDelivery?.()) return;
-      const order = await Order.findById(orderId).lean<OrderDoc>();
-      if (order) await deliverOrder(order);
+    /**
+     * The event part of a transition's update, like `eventUpdate`/`eventsUpdate`, except that the
+     * order is made due for delivery only when some subscriber handles one of these events (nobody
+     * handles `created` today, so a new order is not queued for a delivery pass that has nothing to do).
+     */
+    record(types: OrderEventType[], now: Date) {
+      const update = types.length === 1 ? eventUpdate(types[0]!, now) : eventsUpdate(types, now);
+      const handled = types.some((type) => subscribers.some((subscriber) => subscriber.on[type]));
+      if (handled) return update;
+      const { deliverAfter: _due, ...rest } = update.$set;
+      return { ...update, $set: rest };
+    },
+
+    /**
+     * Right after a transition: deliver its events in this process (the job is the safety net). Takes
+     * the order's id, or the document the transition's update answered (saves a read). Answers how
+     * many handlers ran.
+     */
+    async deliver(orderOrId: OrderDoc | Types.ObjectId | string): Promise<number> {
+      if (options.skipInlineDelivery?.()) return 0;
+      const order =
+        typeof orderOrId === 'object' && 'events' in orderOrId
+          ? orderOrId
+          : await Order.findById(orderOrId).lean<OrderDoc>();
+      if (!order) return 0;
+      return (await deliverOrder(order)).ran;
     },
 
     /** The delivery job: claims due orders one by one (a lease) and delivers what they still owe. */
@@ -141,7 +172,7 @@ export function createOrderEvents(options: OrderEventsOptions) {
           { new: true },
         ).lean<OrderDoc>();
         if (!claimed) continue; // another instance took it
-        if (await deliverOrder(claimed)) delivered++;
+        if ((await deliverOrder(claimed)).ok) delivered++;
       }
       return delivered;
     },

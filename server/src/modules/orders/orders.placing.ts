@@ -5,12 +5,16 @@
  *   1. the order document is inserted in state `creating`: the durable intent, unique per
  *      (member, Idempotency-Key). A crash after this is repaired by `recoverInterrupted`.
  *   2. every registered hold that applies (purchase limits, stock, points, then coupons, seats…) is
- *      taken, in registration order, and recorded in `holdsTaken` right after. Each kind proves its
- *      take on the document it changes (see order-extensions.ts), so recovery does not depend on
- *      that record: it asks every kind to give back, and a kind that took nothing gives back nothing.
- *   3. `creating → pending_payment` (or `paid` when nothing is left to pay), with its events: THIS
- *      step makes the order real. From here on, give-backs happen through the `cancelled`, `failed`
- *      and `refunded` events.
+ *      taken, in registration order. Each kind proves its take on the document it changes (see
+ *      order-extensions.ts), so recovery does not depend on any record on the order: it asks every
+ *      kind to give back, and a kind that took nothing gives back nothing.
+ *   3. `creating → pending_payment` (or `paid` when nothing is left to pay), with its events and
+ *      the kinds taken (`holdsTaken`, for people reading the order): THIS step makes the order real.
+ *      From here on, give-backs happen through the `cancelled`, `failed` and `refunded` events.
+ *
+ * Round trips are the cost of an order under a livestream spike (each one queues at the engine), so
+ * the path reads each thing once and writes the order three times: the intent, the settle, and the
+ * delivery marks when a subscriber handles `created` (`round-trips.test.ts` holds the count).
  *
  * A hold that refuses (out of stock, over the limit, too few points) fails the order: `creating →
  * failed` with the `failed` event, whose delivery gives everything back. A crash between any two steps
@@ -38,7 +42,7 @@ import { AppError, isDuplicateKey } from '../../http/errors';
 import type { OrderableLine } from '../catalog/catalog.service';
 import { Order, type OrderDoc, type OrderLine } from './order.model';
 import type { OrderEvents } from './order-events';
-import { eventsUpdate, eventUpdate, mergeUpdates } from './order-events';
+import { eventUpdate, mergeUpdates } from './order-events';
 import type { OrderHold, PlaceOrderOptions } from './order-extensions';
 import type { OrderQueries } from './orders.queries';
 import { requestHash, toOrderView } from './orders.views';
@@ -98,15 +102,19 @@ export function createOrderPlacing(
     viewer: Viewer,
     items: { skuId: string; qty: number }[],
     pointsToUse: number | undefined,
-    options: PlaceOrderOptions = {},
+    options: PlaceOrderOptions & { forPreview?: boolean } = {},
     couponId?: string | null,
   ) {
-    const [lines, benefits, rules, balance] = await Promise.all([
+    // The balance matters when points are spent (or shown, in a preview); a plain cash order skips it.
+    const balanceUpfront = options.forPreview === true || (pointsToUse ?? 0) > 0;
+    const [lines, benefits, rules, knownBalance] = await Promise.all([
       deps.catalog.resolveForOrder(viewer, items),
       deps.membership.benefitsFor(viewer.tier),
       deps.membership.pricingRules(),
-      deps.points.balance(viewer.id),
+      balanceUpfront ? deps.points.balance(viewer.id) : null,
     ]);
+    const balance =
+      knownBalance ?? (lines.some((line) => (line.pointsPrice ?? 0) > 0) ? await deps.points.balance(viewer.id) : 0);
     const qtyBySku = new Map(items.map((item) => [item.skuId, item.qty]));
     const pricing: Omit<PriceOrderInput, 'coupon' | 'couponContext'> = {
       lines: lines.map((line) => {
@@ -119,6 +127,7 @@ export function createOrderPlacing(
             ...(line.pointsPrice ? { pointsPrice: line.pointsPrice } : {}),
             ...(override ? { campaignPrice: override.unitPrice } : {}),
             productId: line.productId,
+            categoryId: line.categoryId,
           },
           qty: qtyBySku.get(line.skuId)!,
         };
@@ -134,12 +143,11 @@ export function createOrderPlacing(
       ? await deps.coupons.priceCheckout({ member: viewer, pricing, couponId: couponChoice })
       : { breakdown: priceOrder(pricing), options: [] as CouponOption[], couponId: null };
     const breakdown = checkout.breakdown;
-    if (breakdown.pointsCost > balance) {
-      throw new AppError(
-        'conflict',
-        'insufficient_points',
-        `积分不足：需要 ${breakdown.pointsCost} 积分，当前 ${balance} 积分`,
-      );
+    // An order spends the points it asks for or is refused: a balance spent meanwhile (another order,
+    // another device) must not turn into a silently smaller deduction than the preview showed.
+    const needed = breakdown.pointsCost + (options.forPreview ? 0 : (pointsToUse ?? 0));
+    if (needed > balance) {
+      throw new AppError('conflict', 'insufficient_points', `积分不足：需要 ${needed} 积分，当前 ${balance} 积分`);
     }
     const orderLines: OrderLine[] = breakdown.lines.map((priced, index) => {
       const line = lines[index]!;
@@ -190,10 +198,18 @@ export function createOrderPlacing(
   }
 
   /** `creating → failed` with the `failed` event, whose delivery (the `holds` subscriber) gives back. */
-  async function failCreation(order: OrderDoc, failure: { type: string; code: string; message: string }, now: Date) {
+  async function failCreation(
+    order: OrderDoc,
+    failure: { type: string; code: string; message: string },
+    now: Date,
+    holdsTaken?: string[],
+  ) {
     const failed = await Order.updateOne(
       { _id: order._id, status: 'creating' },
-      mergeUpdates({ $set: { status: 'failed', failure } }, eventUpdate('failed', now)),
+      mergeUpdates(
+        { $set: { status: 'failed', failure, ...(holdsTaken ? { holdsTaken } : {}) } },
+        eventUpdate('failed', now),
+      ),
     );
     if (failed.modifiedCount === 1) await events.deliver(order._id);
   }
@@ -254,7 +270,13 @@ export function createOrderPlacing(
     ): Promise<OrderPreview> {
       assertDistinct(input.items);
       if (input.addressId) await deps.addresses.getForOrder(viewer.id, input.addressId);
-      const priced = await price(viewer, input.items, input.pointsToUse, options, input.couponId);
+      const priced = await price(
+        viewer,
+        input.items,
+        input.pointsToUse,
+        { ...options, forPreview: true },
+        input.couponId,
+      );
       const a = priced.amounts;
       const breakdown: OrderPreview['breakdown'] = [{ label: '商品原价', amount: a.listTotal, kind: 'items' }];
       if (a.memberSaving > 0) {
@@ -342,7 +364,8 @@ export function createOrderPlacing(
       }
       checkpoint('after:intent');
 
-      // Step 2: every hold that applies, each recorded on the order as soon as it is taken.
+      // Step 2: every hold that applies. Each proves its own take, so nothing is written to the order here.
+      const holdsTaken: string[] = [];
       for (const hold of holds) {
         if (!hold.appliesTo(order)) continue;
         try {
@@ -351,33 +374,45 @@ export function createOrderPlacing(
           if (error instanceof SimulatedCrash) throw error;
           const refusal =
             error instanceof AppError ? error : new AppError('conflict', 'order_failed', '下单失败，请重试');
-          await failCreation(order, { type: refusal.type, code: refusal.code, message: refusal.message }, now);
+          await failCreation(
+            order,
+            { type: refusal.type, code: refusal.code, message: refusal.message },
+            now,
+            holdsTaken,
+          );
           throw refusal;
         }
+        holdsTaken.push(hold.kind);
         checkpoint(`after:take:${hold.kind}`);
-        await Order.updateOne({ _id: order._id }, { $addToSet: { holdsTaken: hold.kind } });
-        checkpoint(`after:record:${hold.kind}`);
       }
 
-      // Step 3: the order becomes real (the durable step), with its events.
+      // Step 3: the order becomes real (the durable step), with its events and the kinds it took.
       const nothingToPay = order.amounts.payable === 0;
       const payMinutes = options.payMinutes ?? deps.payMinutes;
       const placed = await Order.findOneAndUpdate(
         { _id: order._id, status: 'creating' },
         nothingToPay
           ? mergeUpdates(
-              { $set: { status: 'paid', 'payment.paidAt': now, 'payment.paidAmount': 0 } },
-              eventsUpdate(['created', 'paid'], now),
+              { $set: { status: 'paid', 'payment.paidAt': now, 'payment.paidAmount': 0, holdsTaken } },
+              events.record(['created', 'paid'], now),
             )
           : mergeUpdates(
-              { $set: { status: 'pending_payment', expiresAt: new Date(now.getTime() + payMinutes * 60_000) } },
-              eventUpdate('created', now),
+              {
+                $set: {
+                  status: 'pending_payment',
+                  expiresAt: new Date(now.getTime() + payMinutes * 60_000),
+                  holdsTaken,
+                },
+              },
+              events.record(['created'], now),
             ),
         { new: true },
       ).lean<OrderDoc>();
       if (!placed) return toOrderView(await settledOrder((await Order.findById(order._id).lean<OrderDoc>())!, hash));
       checkpoint('after:settle');
-      await events.deliver(placed._id);
+      // Delivered from the document the settle answered (no second read). Subscribers write their own
+      // collections, but one reacting to `paid` may move the order on (a gate): then it is read again.
+      const delivered = await events.deliver(placed);
       if (input.fromCart && deps.cart) {
         await deps.cart
           .removeItems(
@@ -386,6 +421,7 @@ export function createOrderPlacing(
           )
           .catch(() => {});
       }
+      if (!nothingToPay || delivered === 0) return toOrderView(placed);
       return toOrderView((await Order.findById(placed._id).lean<OrderDoc>()) ?? placed);
     },
 

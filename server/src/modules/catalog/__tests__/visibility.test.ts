@@ -267,6 +267,7 @@ describe('cart and orders enforce the same visibility', () => {
       {
         skuId: catalog.sku(publicProduct),
         productId: publicProduct.id,
+        categoryId: expect.any(String),
         title: '西湖龙井 明前特级',
         specsText: '50g',
         image: '',
