@@ -17,6 +17,7 @@ import type { Config } from './config';
 import { databaseIsReachable } from './db/connection';
 import type { EngineKind } from './db/engine';
 import { AppError } from './http/errors';
+import { hotReads } from './http/hot-reads';
 import type { Logger } from './http/logger';
 import { errorHandler, jsonBody, methodOverride, requestContext, securityHeaders } from './http/middleware';
 import { type AnyRoute, buildOpenApi, defineRoute, mountRoutes } from './http/route';
@@ -416,6 +417,8 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
 
   app.use(compression());
   app.use(errorHandler());
+  // Storefront catalog reads answered from the read model before the rest of the chain (hot-reads.ts).
+  app.use(hotReads({ prefix: '/api', routes: storeRoutes, auth: authenticator, log: deps.log }));
   app.use(requestContext(deps.log));
   app.use(securityHeaders());
   app.use(
@@ -432,7 +435,9 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
   app.use(methodOverride());
   app.use(jsonBody());
   app.use(seedMediaFiles(seedMedia()));
-  app.use(admin.routes());
+  // The admin router only sees admin paths, so a shopper's request is not matched against its routes.
+  const adminRouting = admin.routes();
+  app.use((ctx, next) => (ctx.path.startsWith('/api/admin/') ? adminRouting(ctx as never, next) : next()));
   app.use(store.routes());
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api')) {

@@ -4,6 +4,7 @@
  * from what is enforced. Handlers receive parsed input and a Caller, never the Koa context.
  */
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import type Router from '@koa/router';
 import type { AdminRole } from '@siyu/shared';
 import type { Context } from 'koa';
@@ -72,6 +73,13 @@ export interface RouteDef<
   requestContent?: string;
   /** Non-JSON answers the handler may give (a `FileAnswer`), e.g. `['text/csv']`. */
   produces?: string[];
+  /**
+   * The handler answers shared, read-only objects from a read model (the catalog's): the same object
+   * for as long as its data is unchanged. Each such object is then validated, serialized and
+   * compressed once (`packedAnswer`), and every later request that gets the same object is sent those
+   * bytes. Correct by construction: a changed answer is a new object.
+   */
+  sharedAnswers?: boolean;
   /** Extra documented error answers, e.g. `{ 409: '库存不足' }`. */
   errors?: Record<number, string>;
   handler: (input: {
@@ -137,6 +145,42 @@ function queryObject(ctx: Context): Record<string, unknown> {
   return { ...ctx.query };
 }
 
+interface PackedAnswer {
+  json: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+/** Answers below this size are sent as they are (as koa-compress does). */
+const COMPRESS_THRESHOLD = 1024;
+const packed = new WeakMap<object, PackedAnswer>();
+
+/**
+ * The bytes of a shared answer: validated against the route's schema and serialized on first use,
+ * compressed per encoding on first request for it (brotli 4 / gzip 6, as `compression()` does), and
+ * forgotten with the object.
+ */
+export function sendPacked(ctx: Context, route: AnyRoute, result: object): void {
+  let entry = packed.get(result);
+  if (!entry) {
+    const valid = route.response ? route.response.parse(result) : result;
+    entry = { json: Buffer.from(JSON.stringify(valid)) };
+    packed.set(result, entry);
+  }
+  ctx.type = 'application/json; charset=utf-8';
+  const encoding = entry.json.length >= COMPRESS_THRESHOLD ? ctx.acceptsEncodings('br', 'gzip', 'identity') : false;
+  if (encoding === 'br') {
+    entry.br ??= zlib.brotliCompressSync(entry.json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+    ctx.set('Content-Encoding', 'br');
+    ctx.body = entry.br;
+  } else if (encoding === 'gzip') {
+    entry.gzip ??= zlib.gzipSync(entry.json, { level: 6 });
+    ctx.set('Content-Encoding', 'gzip');
+    ctx.body = entry.gzip;
+  } else {
+    ctx.body = entry.json;
+  }
+}
+
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: Authenticator): void {
   for (const route of routes) {
     router[route.method](route.path, async (ctx: Context) => {
@@ -183,6 +227,10 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], auth: A
         for (const [name, value] of Object.entries(result.headers)) ctx.set(name, value);
         ctx.body =
           typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.from(result.body);
+        return;
+      }
+      if (route.sharedAnswers && typeof result === 'object' && result !== null) {
+        sendPacked(ctx, route, result);
         return;
       }
       ctx.body = route.response ? route.response.parse(result) : result;

@@ -56,8 +56,8 @@ interface ListEntry {
   products: ProductDoc[];
   total: number;
   skus: Map<string, SkuDoc[]>;
-  /** The cards as rendered for a tier's benefits (keyed by them: a tier edit changes the key). */
-  rendered: Map<string, StoreProductCard[]>;
+  /** The page as rendered for a tier's benefits (keyed by them: a tier edit changes the key). */
+  rendered: Map<string, StoreProductPage>;
 }
 interface DetailEntry {
   product: ProductDoc;
@@ -207,7 +207,7 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
           productCount: countById.get(category._id.toString()) ?? 0,
         }));
       });
-      return categories.map((category) => ({ ...category }));
+      return categories;
     },
 
     async listProducts(viewer: CatalogViewer | undefined, query: ListQuery): Promise<StoreProductPage> {
@@ -238,15 +238,16 @@ export function createStorefrontReads(deps: { benefitsFor: BenefitsFor; version:
         }),
         benefitsOf(viewer),
       ]);
-      const items = renderedFor(entry.rendered, benefitsKey(benefits), () => {
-        const cards: StoreProductCard[] = [];
+      // The whole page object is shared while the entry lasts (page and size are part of the key), so
+      // the route sends bytes serialized once (`sharedAnswers`).
+      return renderedFor(entry.rendered, benefitsKey(benefits), () => {
+        const items: StoreProductCard[] = [];
         for (const product of entry.products) {
           const card = cardFor(viewer, product, entry.skus.get(product._id.toString()) ?? [], benefits);
-          if (card) cards.push(card);
+          if (card) items.push(card);
         }
-        return cards;
+        return { items, total: entry.total, page: query.page, pageSize: query.pageSize };
       });
-      return { items, total: entry.total, page: query.page, pageSize: query.pageSize };
     },
 
     async getProduct(viewer: CatalogViewer | undefined, productId: string): Promise<StoreProductDetail> {

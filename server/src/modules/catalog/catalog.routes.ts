@@ -34,6 +34,7 @@ export function catalogStoreRoutes(catalog: CatalogService) {
       tags: ['catalog'],
       auth: 'optional-member',
       response: z.array(StoreCategorySchema),
+      sharedAnswers: true,
       handler: async ({ caller }) => catalog.listCategories(caller.member),
     }),
     defineRoute({
@@ -47,6 +48,7 @@ export function catalogStoreRoutes(catalog: CatalogService) {
       auth: 'optional-member',
       query: StoreProductListQuerySchema,
       response: StoreProductPageSchema,
+      sharedAnswers: true,
       handler: async ({ query, caller }) => catalog.listProducts(caller.member, query),
     }),
     defineRoute({
@@ -58,6 +60,7 @@ export function catalogStoreRoutes(catalog: CatalogService) {
       params: IdParams,
       response: StoreProductDetailSchema,
       errors: { 404: '商品不存在、已下架或对当前访客不可见' },
+      sharedAnswers: true,
       handler: async ({ params, caller }) => catalog.getProduct(caller.member, params.id),
     }),
   ];
