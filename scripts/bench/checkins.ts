@@ -20,25 +20,27 @@ export async function checkinsBenchmark(api: RunningApi, uri: string): Promise<T
     const response = await json(api.base, 'POST', '/api/tasks/daily-checkin/claim', { token: members[i]!.token });
     return response.status === 409 || response.status === 200;
   });
-  // The invariant of the sequenced ledger, checked with the driver: every balance equals its ledger's
-  // sum, and the per-member sequence equals the number of entries (no entry lost or doubled).
+  // The invariant of the sequenced ledger, checked with the driver member by member (no aggregation:
+  // FerretDB's `$group` is not trusted with sums, see docs/architecture.md): every balance equals the
+  // sum of its ledger entries, and the per-member sequence equals their number (none lost or doubled).
   const { db, close } = await database(uri, api.dbName);
-  const sums = await db
-    .collection('points_ledger')
-    .aggregate<{ _id: Types.ObjectId; sum: number; entries: number }>([
-      { $group: { _id: '$member', sum: { $sum: '$delta' }, entries: { $sum: 1 } } },
-    ])
-    .toArray();
-  const byMember = new Map(sums.map((row) => [row._id.toString(), row]));
   let mismatches = 0;
+  let entries = 0;
   for (const member of members) {
-    const doc = await db.collection('members').findOne({ _id: new Types.ObjectId(member.id) });
-    const ledger = byMember.get(member.id);
-    if ((doc?.pointsBalance ?? 0) !== (ledger?.sum ?? 0) || (doc?.pointsSeq ?? 0) !== (ledger?.entries ?? 0)) {
-      mismatches++;
-    }
+    const id = new Types.ObjectId(member.id);
+    const [doc, rows] = await Promise.all([
+      db.collection('members').findOne({ _id: id }, { projection: { pointsBalance: 1, pointsSeq: 1 } }),
+      db
+        .collection('points_ledger')
+        .find({ member: id }, { projection: { delta: 1, seq: 1 } })
+        .toArray(),
+    ]);
+    entries += rows.length;
+    const sum = rows.reduce((total, row) => total + (row.delta as number), 0);
+    const seqs = rows.map((row) => row.seq as number).sort((a, b) => a - b);
+    const gapless = seqs.every((seq, index) => seq === index + 1);
+    if ((doc?.pointsBalance ?? 0) !== sum || (doc?.pointsSeq ?? 0) !== rows.length || !gapless) mismatches++;
   }
-  const entries = sums.reduce((total, row) => total + row.entries, 0);
   await close();
   const consistent = mismatches === 0;
   const summary = `${mismatches} of ${MEMBERS} balances differ from their ledger; ${entries} entries`;

@@ -124,13 +124,17 @@ describe('the hot lane for catalog reads', () => {
 
   it('a catalog edit shows at once on this instance', async () => {
     const admin = await mall.loginAdmin('operator');
-    const before = await fetch(`${mall.baseUrl}/api/products/${productId}`).then((r) => r.json());
+    const before = await fetch(`${mall.baseUrl}/api/products/${productId}`).then(
+      (r) => r.json() as Promise<{ title: string }>,
+    );
     const patched = await mall.api('PATCH', `/api/admin/products/${productId}`, {
       token: admin,
       body: { title: '热读 岩茶 新版' },
     });
     expect(patched.status).toBe(200);
-    const after = await fetch(`${mall.baseUrl}/api/products/${productId}`).then((r) => r.json());
+    const after = await fetch(`${mall.baseUrl}/api/products/${productId}`).then(
+      (r) => r.json() as Promise<{ title: string }>,
+    );
     expect(before.title).toBe('热读 岩茶');
     expect(after.title).toBe('热读 岩茶 新版');
   });

@@ -333,6 +333,15 @@ export function createOrderPlacing(
       const address = await deps.addresses.getForOrder(viewer.id, input.addressId);
       // An order uses only the coupon it names (absent = none), so it pays what its preview showed.
       const priced = await price(viewer, input.items, input.pointsToUse, options, input.couponId ?? null);
+      // A SKU the catalog read shows sold out refuses the order before anything is written: under a
+      // livestream spike most buyers arrive after the stock is gone, and each of them would otherwise
+      // cost an intent, a failed take and a give-back. The stock hold stays the authority for the rest.
+      const soldOut = priced.lines.find(
+        (line) => line.stock < (input.items.find((item) => item.skuId === line.skuId)?.qty ?? 1),
+      );
+      if (soldOut) {
+        throw new AppError('conflict', 'out_of_stock', `「${soldOut.title}」库存不足`, { skuId: soldOut.skuId });
+      }
       const [fromType, fromId] = input.from ? input.from.split(':') : [];
 
       // Step 1: the intent. From here on, a crash is repaired by the recovery job.

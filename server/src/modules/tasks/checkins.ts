@@ -41,17 +41,23 @@ export function createCheckins(deps: {
       await activeMember(memberId);
       const day = shopDay(now);
       const yesterday = shopDay(dayjs(now).tz(SHOP_TIMEZONE).subtract(1, 'day').toDate());
-      const previous = await Checkin.findOne({ member: memberId, day: yesterday }).lean<CheckinDoc>();
-      let record: CheckinDoc;
-      let first = true;
-      try {
-        record = (
-          await Checkin.create({ member: memberId, day, streak: (previous?.streak ?? 0) + 1, createdAt: now })
-        ).toObject() as CheckinDoc;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        first = false;
-        record = (await Checkin.findOne({ member: memberId, day }).lean<CheckinDoc>())!;
+      // Yesterday's record (the streak) and today's (a repeated tap) in one read.
+      const recent = await Checkin.find({ member: memberId, day: trustedOperators({ $in: [day, yesterday] }) }).lean<
+        CheckinDoc[]
+      >();
+      const previous = recent.find((found) => found.day === yesterday);
+      let record = recent.find((found) => found.day === day);
+      let first = false;
+      if (!record) {
+        try {
+          record = (
+            await Checkin.create({ member: memberId, day, streak: (previous?.streak ?? 0) + 1, createdAt: now })
+          ).toObject() as CheckinDoc;
+          first = true;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          record = (await Checkin.findOne({ member: memberId, day }).lean<CheckinDoc>())!;
+        }
       }
       const bonus = record.streak % CHECKIN_BONUS_EVERY === 0 ? (settings.streakBonusPoints ?? 0) : 0;
       const result = await points.apply(
@@ -68,7 +74,8 @@ export function createCheckins(deps: {
       return {
         task: 'daily-checkin',
         pointsAwarded: result.entry.delta,
-        balance: await points.balance(memberId),
+        // The balance right after this credit (what the member just earned it into).
+        balance: result.entry.balanceAfter,
         streak: record.streak,
         bonusPoints: bonus,
       };
