@@ -16,6 +16,7 @@ import { createWechatPaySandbox, type SandboxKeys } from './adapters/wechatpay-s
 import type { Config } from './config';
 import { databaseIsReachable } from './db/connection';
 import type { EngineKind } from './db/engine';
+import { admission } from './http/admission';
 import { AppError } from './http/errors';
 import { hotReads } from './http/hot-reads';
 import type { Logger } from './http/logger';
@@ -428,6 +429,14 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
+    }),
+  );
+  // At most API_MAX_IN_FLIGHT requests run at once; the rest wait their turn (bounded memory under a spike).
+  app.use(
+    admission({
+      maxInFlight: config.API_MAX_IN_FLIGHT,
+      maxWaitMs: config.API_MAX_WAIT_MS,
+      exempt: ['/api/payments/wechatpay/notify', '/api/health', '/api/docs'],
     }),
   );
   app.use(apiDocs(openApiDocument, { enabled: config.NODE_ENV !== 'production' }));

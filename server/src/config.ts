@@ -67,6 +67,11 @@ const EnvSchema = z
     SEED_DEMO: booleanText.optional(),
     JOBS_ENABLED: booleanText.default(true),
 
+    /** API requests one instance runs at once; the rest wait in arrival order (http/admission.ts). */
+    API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),
+    /** How long a request may wait for its turn before it is answered 503 `busy`. */
+    API_MAX_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     LOGIN_RATE_PER_IDENTITY_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 
