@@ -167,7 +167,9 @@ export function sendPacked(ctx: Context, route: AnyRoute, result: object): void 
     packed.set(result, entry);
   }
   ctx.type = 'application/json; charset=utf-8';
-  const encoding = entry.json.length >= COMPRESS_THRESHOLD ? ctx.acceptsEncodings('br', 'gzip', 'identity') : false;
+  // Brotli whenever the client takes it, else gzip (koa-compress's preference, whatever the header's order).
+  const big = entry.json.length >= COMPRESS_THRESHOLD;
+  const encoding = !big ? false : ctx.acceptsEncodings('br') === 'br' ? 'br' : ctx.acceptsEncodings('gzip');
   if (encoding === 'br') {
     entry.br ??= zlib.brotliCompressSync(entry.json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
     ctx.set('Content-Encoding', 'br');
