@@ -418,8 +418,14 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
 
   app.use(compression());
   app.use(errorHandler());
+  // At most API_MAX_IN_FLIGHT requests run at once; the rest wait their turn (bounded memory under a spike).
+  const admitted = admission({
+    maxInFlight: config.API_MAX_IN_FLIGHT,
+    maxWaitMs: config.API_MAX_WAIT_MS,
+    exempt: ['/api/payments/wechatpay/notify', '/api/health', '/api/docs'],
+  });
   // Storefront catalog reads answered from the read model before the rest of the chain (hot-reads.ts).
-  app.use(hotReads({ prefix: '/api', routes: storeRoutes, auth: authenticator, log: deps.log }));
+  app.use(hotReads({ prefix: '/api', routes: storeRoutes, auth: authenticator, log: deps.log, admit: admitted.run }));
   app.use(requestContext(deps.log));
   app.use(securityHeaders());
   app.use(
@@ -431,14 +437,7 @@ export function buildApp(deps: AppDeps, services: Services = createServices(deps
       maxAge: 600,
     }),
   );
-  // At most API_MAX_IN_FLIGHT requests run at once; the rest wait their turn (bounded memory under a spike).
-  app.use(
-    admission({
-      maxInFlight: config.API_MAX_IN_FLIGHT,
-      maxWaitMs: config.API_MAX_WAIT_MS,
-      exempt: ['/api/payments/wechatpay/notify', '/api/health', '/api/docs'],
-    }),
-  );
+  app.use(admitted);
   app.use(apiDocs(openApiDocument, { enabled: config.NODE_ENV !== 'production' }));
   if (services.sandbox) app.use(services.sandbox.middleware());
   app.use(methodOverride());

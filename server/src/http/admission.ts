@@ -9,6 +9,9 @@
  * 300 MB in the spike benchmark. Waiting here costs a request no more time than waiting at the engine,
  * and the order they are served in stays fair.
  *
+ * The hot lane (hot-reads.ts) runs before this middleware, so cached catalog answers never wait; the
+ * database reads it does make (a token seen for the first time) take a slot through `run`.
+ *
  * A request that waits longer than `maxWaitMs` is answered 503 `busy` with Retry-After (the client
  * retries; every write is idempotent). Webhooks (WeChat Pay notifications) and anything outside `/api`
  * are never held: they must not queue behind the requests that wait for them.
@@ -33,10 +36,8 @@ export function admission(options: AdmissionOptions) {
     else inFlight--;
   };
 
-  const middleware = async (ctx: Context, next: Next) => {
-    if (!ctx.path.startsWith('/api/') || options.exempt.some((prefix) => ctx.path.startsWith(prefix))) {
-      return next();
-    }
+  /** Runs `work` once it has a slot (waiting its turn), or throws 503 `busy` after `maxWaitMs`. */
+  async function run<T>(work: () => Promise<T>): Promise<T> {
     if (inFlight < options.maxInFlight) {
       inFlight++;
     } else {
@@ -58,12 +59,20 @@ export function admission(options: AdmissionOptions) {
       }
     }
     try {
-      await next();
+      return await work();
     } finally {
       release();
     }
+  }
+
+  const middleware = async (ctx: Context, next: Next) => {
+    if (!ctx.path.startsWith('/api/') || options.exempt.some((prefix) => ctx.path.startsWith(prefix))) {
+      return next();
+    }
+    return run(() => next());
   };
   return Object.assign(middleware, {
+    run,
     /** Requests running and waiting now (health and tests). */
     stats: () => ({ inFlight, waiting: waiting.length }),
   });

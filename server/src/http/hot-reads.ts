@@ -50,22 +50,36 @@ function compile(prefix: string, route: AnyRoute): Lane {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-export function hotReads(options: { prefix: string; routes: readonly AnyRoute[]; auth: Authenticator; log: Logger }) {
+export function hotReads(options: {
+  prefix: string;
+  routes: readonly AnyRoute[];
+  auth: Authenticator;
+  log: Logger;
+  /** Runs work that reads the database (admission's `run`), so it waits its turn like any request. */
+  admit?: <T>(work: () => Promise<T>) => Promise<T>;
+}) {
+  const admit = options.admit ?? (<T>(work: () => Promise<T>) => work());
   const lanes = options.routes
     .filter((route) => route.method === 'get' && route.sharedAnswers && !route.stream)
     .map((route) => compile(options.prefix, route));
   const parsedQueries = new Map<string, { lane: Lane; query: unknown }>();
-  const viewers = new Map<string, { member: Caller['member']; until: number }>();
+  // One lookup per token at a time: the requests that arrive while it runs share it (no stampede when
+  // a popular token's second is up). A failed lookup is not kept (the chain answers it).
+  const viewers = new Map<string, { member: Promise<Caller['member']>; until: number }>();
 
-  async function viewerOf(ctx: Context, required: boolean): Promise<Caller['member']> {
+  function viewerOf(ctx: Context, required: boolean): Promise<Caller['member']> {
     const authorization = ctx.get('Authorization');
     if (!authorization) return options.auth.member(ctx, required);
     const now = Date.now();
     const known = viewers.get(authorization);
     if (known && known.until > now) return known.member;
-    const member = await options.auth.member(ctx, required);
+    const member = admit(() => options.auth.member(ctx, required));
     if (viewers.size >= VIEWERS_MAX) viewers.clear();
-    viewers.set(authorization, { member, until: now + VIEWER_TTL_MS });
+    const entry = { member, until: now + VIEWER_TTL_MS };
+    viewers.set(authorization, entry);
+    member.catch(() => {
+      if (viewers.get(authorization) === entry) viewers.delete(authorization);
+    });
     return member;
   }
 

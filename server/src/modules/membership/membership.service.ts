@@ -33,6 +33,7 @@ import {
   tierRank,
 } from '@siyu/shared';
 import { Types } from 'mongoose';
+import { cachedValue } from '../../db/cached-value';
 import { trustedOperators } from '../../db/connection';
 import { createSequencedLedger, type LedgerSource, type LedgerState } from '../../db/sequenced-ledger';
 import { AppError, isDuplicateKey } from '../../http/errors';
@@ -115,8 +116,18 @@ function checkOrderEvent(order: OrderMembershipEvent): Types.ObjectId {
 export function createMembershipService(options: MembershipServiceOptions) {
   const { points } = options;
   const clock = options.clock ?? (() => new Date());
-  let tiersCache: { at: number; rows: TierRow[] } | undefined;
-  let settingsCache: { at: number; settings: PricingSettings } | undefined;
+  // Read on every order and priced page; one load at a time, cleared by this instance's own changes.
+  const tiersCache = cachedValue(async () => {
+    const docs = new Map(
+      (await TierSetting.find({}).lean<TierSettingDoc[]>()).map((doc) => [doc._id as TierCode, doc] as const),
+    );
+    return TIER_CODES.map((code) => toTierRow(code, docs.get(code)));
+  }, CACHE_MS);
+  const settingsCache = cachedValue(async () => {
+    const doc = await ShopSetting.findById('pricing').lean();
+    const parsed = PricingSettingsSchema.safeParse({ ...DEFAULT_PRICING_SETTINGS, ...(doc?.value as object) });
+    return parsed.success ? parsed.data : DEFAULT_PRICING_SETTINGS;
+  }, CACHE_MS);
 
   const growth = createSequencedLedger({
     entries: GrowthEntry,
@@ -127,27 +138,16 @@ export function createMembershipService(options: MembershipServiceOptions) {
     busy: () => new AppError('conflict', 'growth_busy', '会员账户繁忙，请稍后重试'),
   });
 
-  async function tierTable(): Promise<TierRow[]> {
-    if (tiersCache && Date.now() - tiersCache.at < CACHE_MS) return tiersCache.rows;
-    const docs = new Map(
-      (await TierSetting.find({}).lean<TierSettingDoc[]>()).map((doc) => [doc._id as TierCode, doc] as const),
-    );
-    const rows = TIER_CODES.map((code) => toTierRow(code, docs.get(code)));
-    tiersCache = { at: Date.now(), rows };
-    return rows;
+  function tierTable(): Promise<TierRow[]> {
+    return tiersCache.get();
   }
 
   async function tierRow(code: TierCode): Promise<TierRow> {
     return (await tierTable()).find((row) => row.code === code)!;
   }
 
-  async function settings(): Promise<PricingSettings> {
-    if (settingsCache && Date.now() - settingsCache.at < CACHE_MS) return settingsCache.settings;
-    const doc = await ShopSetting.findById('pricing').lean();
-    const parsed = PricingSettingsSchema.safeParse({ ...DEFAULT_PRICING_SETTINGS, ...(doc?.value as object) });
-    const value = parsed.success ? parsed.data : DEFAULT_PRICING_SETTINGS;
-    settingsCache = { at: Date.now(), settings: value };
-    return value;
+  function settings(): Promise<PricingSettings> {
+    return settingsCache.get();
   }
 
   /** Growth earned in the 12 months up to `now` (durable entries, refunds included). */
@@ -204,7 +204,7 @@ export function createMembershipService(options: MembershipServiceOptions) {
     async updatePricingSettings(adminId: string, input: PricingSettings, now: Date = clock()) {
       const before = await settings();
       await ShopSetting.updateOne({ _id: 'pricing' }, { $set: { value: input, updatedAt: now } }, { upsert: true });
-      settingsCache = undefined;
+      settingsCache.clear();
       await recordAudit({
         admin: adminId,
         action: 'settings.pricing',
@@ -226,7 +226,7 @@ export function createMembershipService(options: MembershipServiceOptions) {
 
     /** Thresholds must increase with rank (the base tier's is 0), else 400 and nothing changes. */
     async updateTier(adminId: string, code: TierCode, input: AdminTierUpdate, now: Date = clock()) {
-      tiersCache = undefined;
+      tiersCache.clear();
       const table = (await tierTable()).map((row) => (row.code === code ? { ...row, ...input } : row));
       if (table[0]!.growthThreshold !== 0) {
         throw new AppError('bad_request', 'tier_threshold_invalid', '普通会员的成长值门槛必须为 0');
@@ -252,7 +252,7 @@ export function createMembershipService(options: MembershipServiceOptions) {
         },
         { upsert: true },
       );
-      tiersCache = undefined;
+      tiersCache.clear();
       await recordAudit({
         admin: adminId,
         action: 'tier.update',
@@ -287,8 +287,8 @@ export function createMembershipService(options: MembershipServiceOptions) {
         { upsert: true },
       ).catch(ignoreRacingInsert);
       inserted += pricing.upsertedCount ?? 0;
-      tiersCache = undefined;
-      settingsCache = undefined;
+      tiersCache.clear();
+      settingsCache.clear();
       return inserted;
     },
 

@@ -1,5 +1,6 @@
 /** The task catalog: built-in tasks with what operators changed (cached a few seconds), and its admin. */
 import { type AdminTask, type AdminTaskUpdate, TASK_CODES, type TaskCode } from '@siyu/shared';
+import { cachedValue } from '../../db/cached-value';
 import { AppError, isDuplicateKey } from '../../http/errors';
 import { recordAudit } from '../audit/audit.service';
 import { BUILT_IN_TASKS } from './task-catalog';
@@ -8,10 +9,10 @@ import { TaskConfig, type TaskConfigDoc } from './tasks.model';
 
 export function createTaskSettings(options: { clock: () => Date }) {
   const { clock } = options;
-  let cached: { at: number; tasks: Map<TaskCode, TaskSettings> } | undefined;
+  const cached = cachedValue(loadCatalog, CACHE_MS);
+  const catalog = () => cached.get();
 
-  async function catalog(): Promise<Map<TaskCode, TaskSettings>> {
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.tasks;
+  async function loadCatalog(): Promise<Map<TaskCode, TaskSettings>> {
     const stored = new Map(
       (await TaskConfig.find({}).lean<TaskConfigDoc[]>()).map((doc) => [doc._id as TaskCode, doc] as const),
     );
@@ -32,7 +33,6 @@ export function createTaskSettings(options: { clock: () => Date }) {
         updatedAt: doc?.updatedAt ?? null,
       });
     }
-    cached = { at: Date.now(), tasks };
     return tasks;
   }
 
@@ -97,7 +97,7 @@ export function createTaskSettings(options: { clock: () => Date }) {
         },
         { upsert: true },
       );
-      cached = undefined;
+      cached.clear();
       await recordAudit({
         admin: adminId,
         action: 'task.update',
@@ -126,7 +126,7 @@ export function createTaskSettings(options: { clock: () => Date }) {
         },
         { upsert: true },
       );
-      cached = undefined;
+      cached.clear();
       await recordAudit({
         admin: adminId,
         action: 'task.follow_code',
@@ -149,7 +149,7 @@ export function createTaskSettings(options: { clock: () => Date }) {
         });
         inserted += result.upsertedCount ?? 0;
       }
-      cached = undefined;
+      cached.clear();
       return inserted;
     },
   };
