@@ -18,15 +18,24 @@ export function createCheckins(deps: {
   const { points, clock } = deps;
   const { task, enabledTask } = deps.settings;
   const { activeMember } = deps.rewards;
-  async function streakOn(memberId: string, now: Date): Promise<{ streak: number; checkedInToday: boolean }> {
-    const today = shopDay(now);
+  /** Today's and yesterday's check-in records (Shanghai days), in one read. */
+  async function recentCheckins(memberId: string, now: Date) {
+    const day = shopDay(now);
     const yesterday = shopDay(dayjs(now).tz(SHOP_TIMEZONE).subtract(1, 'day').toDate());
-    const recent = await Checkin.find({ member: memberId, day: trustedOperators({ $in: [today, yesterday] }) }).lean<
+    const recent = await Checkin.find({ member: memberId, day: trustedOperators({ $in: [day, yesterday] }) }).lean<
       CheckinDoc[]
     >();
-    const todays = recent.find((record) => record.day === today);
-    if (todays) return { streak: todays.streak, checkedInToday: true };
-    return { streak: recent.find((record) => record.day === yesterday)?.streak ?? 0, checkedInToday: false };
+    return {
+      day,
+      today: recent.find((record) => record.day === day),
+      yesterday: recent.find((record) => record.day === yesterday),
+    };
+  }
+
+  async function streakOn(memberId: string, now: Date): Promise<{ streak: number; checkedInToday: boolean }> {
+    const { today, yesterday } = await recentCheckins(memberId, now);
+    if (today) return { streak: today.streak, checkedInToday: true };
+    return { streak: yesterday?.streak ?? 0, checkedInToday: false };
   }
 
   return {
@@ -39,14 +48,9 @@ export function createCheckins(deps: {
     async checkIn(memberId: string, now: Date = clock()): Promise<TaskClaimResponse> {
       const settings = await enabledTask('daily-checkin');
       await activeMember(memberId);
-      const day = shopDay(now);
-      const yesterday = shopDay(dayjs(now).tz(SHOP_TIMEZONE).subtract(1, 'day').toDate());
       // Yesterday's record (the streak) and today's (a repeated tap) in one read.
-      const recent = await Checkin.find({ member: memberId, day: trustedOperators({ $in: [day, yesterday] }) }).lean<
-        CheckinDoc[]
-      >();
-      const previous = recent.find((found) => found.day === yesterday);
-      let record = recent.find((found) => found.day === day);
+      const { day, today, yesterday: previous } = await recentCheckins(memberId, now);
+      let record = today;
       let first = false;
       if (!record) {
         try {
