@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, phonePage, screenshot } from './browser';
-import { collectPageErrors, loginAs } from './session';
+import { addAddressThroughBook, collectPageErrors, loginAs } from './session';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -34,21 +34,7 @@ describe('coupons on the H5 storefront', () => {
     expect(await page.locator('.welcome-gift').count()).toBe(0);
 
     // An address, through the address book.
-    await page.goto(`${url}/packages/shop/addresses/index`);
-    await page.getByText('新增地址').first().click();
-    await page.waitForURL(/packages\/shop\/address-edit\/index/);
-    await page.locator('.address-name input, input.address-name').first().fill('周小满');
-    await page.locator('.address-phone input, input.address-phone').first().fill('13800138001');
-    await page.locator('.address-region').click();
-    await page.locator('.taro-picker__action', { hasText: '确定' }).click();
-    await expect.poll(() => page.locator('.sy-region__text').textContent()).toContain('北京市');
-    await page
-      .locator('.address-detail input, input.address-detail, textarea.address-detail, .address-detail textarea')
-      .first()
-      .fill('茶园路 8 号');
-    await page.locator('.address-save').click();
-    await page.waitForURL(/packages\/shop\/addresses\/index/);
-    await page.getByText('周小满').first().waitFor();
+    await addAddressThroughBook(page, { name: '周小满', phone: '13800138001', detail: '茶园路 8 号' });
 
     // 领券中心: claim the 满199减30.
     await page.goto(`${url}/packages/coupons/center/index`);

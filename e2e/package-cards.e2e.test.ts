@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, phonePage, screenshot } from './browser';
-import { collectPageErrors, loginAs } from './session';
+import { addAddressThroughBook, collectPageErrors, loginAs } from './session';
 
 /** Names unique to this run, so a rerun against the same mall meets fresh members. */
 const RUN = Date.now().toString(36).slice(-4);
@@ -50,21 +50,7 @@ describe('package cards on the H5 storefront', () => {
     await loginAs(page, `包裹卡新客${RUN}`);
 
     // An address, through the address book.
-    await page.goto(`${url}/packages/shop/addresses/index`);
-    await page.getByText('新增地址').first().click();
-    await page.waitForURL(/packages\/shop\/address-edit\/index/);
-    await page.locator('.address-name input, input.address-name').first().fill('陈小禾');
-    await page.locator('.address-phone input, input.address-phone').first().fill('13800138002');
-    await page.locator('.address-region').click();
-    await page.locator('.taro-picker__action', { hasText: '确定' }).click();
-    await expect.poll(() => page.locator('.sy-region__text').textContent()).toContain('北京市');
-    await page
-      .locator('.address-detail input, input.address-detail, textarea.address-detail, .address-detail textarea')
-      .first()
-      .fill('西溪路 6 号');
-    await page.locator('.address-save').click();
-    await page.waitForURL(/packages\/shop\/addresses\/index/);
-    await page.getByText('陈小禾').first().waitFor();
+    await addAddressThroughBook(page, { name: '陈小禾', phone: '13800138002', detail: '西溪路 6 号' });
 
     // The card's mini-program code opens the page with scene=pc%3D<code>.
     await page.goto(

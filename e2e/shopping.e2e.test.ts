@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, phonePage, screenshot } from './browser';
-import { collectPageErrors, loginAs } from './session';
+import { addAddressThroughBook, collectPageErrors, loginAs } from './session';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -20,22 +20,7 @@ describe('buying tea on the H5 storefront', () => {
     await loginAs(page, '买茶的小林');
 
     // An address first, through the address book.
-    await page.goto(`${url}/packages/shop/addresses/index`);
-    await page.getByText('新增地址').first().click();
-    await page.waitForURL(/packages\/shop\/address-edit\/index/);
-    await page.locator('.address-name input, input.address-name').first().fill('林小满');
-    await page.locator('.address-phone input, input.address-phone').first().fill('13800138000');
-    // 所在地区 comes from the 省/市/区 picker (the dataset ships with the storefront): take its first region.
-    await page.locator('.address-region').click();
-    await page.locator('.taro-picker__action', { hasText: '确定' }).click();
-    await expect.poll(() => page.locator('.sy-region__text').textContent()).toContain('北京市');
-    await page
-      .locator('.address-detail input, input.address-detail, textarea.address-detail, .address-detail textarea')
-      .first()
-      .fill('龙井路 1 号');
-    await page.locator('.address-save').click();
-    await page.waitForURL(/packages\/shop\/addresses\/index/);
-    await page.getByText('林小满').first().waitFor();
+    await addAddressThroughBook(page, { name: '林小满', phone: '13800138000', detail: '龙井路 1 号' });
 
     await page.goto(`${url}/pages/home/index`);
     await page.locator('.product-card').first().waitFor();
