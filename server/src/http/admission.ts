@@ -73,7 +73,7 @@ export function admission(options: AdmissionOptions) {
   };
   return Object.assign(middleware, {
     run,
-    /** Requests running and waiting now (health and tests). */
+    /** Requests running and waiting now (for tests and diagnostics). */
     stats: () => ({ inFlight, waiting: waiting.length }),
   });
 }

@@ -19,10 +19,9 @@
  * routes, response validation, JSON serialization, compression) costs more per request than the
  * read model's lookup. Measured in `scripts/bench/catalog.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from './logger';
-import { API_SECURITY_HEADERS } from './middleware';
+import { API_SECURITY_HEADERS, requestIdOf } from './middleware';
 import { type AnyRoute, type Authenticator, type Caller, sendPacked } from './route';
 
 interface Lane {
@@ -62,7 +61,7 @@ export function hotReads(options: {
   const lanes = options.routes
     .filter((route) => route.method === 'get' && route.sharedAnswers && !route.stream)
     .map((route) => compile(options.prefix, route));
-  const parsedQueries = new Map<string, { lane: Lane; query: unknown }>();
+  const parsedQueries = new Map<string, unknown>();
   // One lookup per token at a time: the requests that arrive while it runs share it (no stampede when
   // a popular token's second is up). A failed lookup is not kept (the chain answers it).
   const viewers = new Map<string, { member: Promise<Caller['member']>; until: number }>();
@@ -86,12 +85,11 @@ export function hotReads(options: {
   function queryOf(ctx: Context, lane: Lane): { ok: boolean; query?: unknown } {
     if (!lane.route.query) return { ok: true, query: undefined };
     const key = `${lane.route.path}?${ctx.querystring}`;
-    const known = parsedQueries.get(key);
-    if (known) return { ok: true, query: known.query };
+    if (parsedQueries.has(key)) return { ok: true, query: parsedQueries.get(key) };
     const parsed = lane.route.query.safeParse({ ...ctx.query });
     if (!parsed.success) return { ok: false };
     if (parsedQueries.size >= PARSED_QUERIES_MAX) parsedQueries.clear();
-    parsedQueries.set(key, { lane, query: parsed.data });
+    parsedQueries.set(key, parsed.data);
     return { ok: true, query: parsed.data };
   }
 
@@ -110,8 +108,7 @@ export function hotReads(options: {
     const started = process.hrtime.bigint();
     const route = lane.route;
     let result: unknown;
-    const incoming = ctx.get('X-Request-Id');
-    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(ctx);
     try {
       let params: unknown;
       if (route.params) {

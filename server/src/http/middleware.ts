@@ -74,10 +74,15 @@ function toAppError(caught: unknown): AppError {
   return new AppError('internal', 'internal_error', '服务器开小差了，请稍后重试');
 }
 
+/** The client's `X-Request-Id` when it is a sane one, else a new id. */
+export function requestIdOf(ctx: Context): string {
+  const incoming = ctx.get('X-Request-Id');
+  return /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestContext(rootLog: Logger) {
   return async (ctx: Context, next: Next) => {
-    const incoming = ctx.get('X-Request-Id');
-    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(ctx);
     ctx.state.requestId = requestId;
     ctx.state.log = rootLog.child({ requestId });
     ctx.set('X-Request-Id', requestId);

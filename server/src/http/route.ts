@@ -11,6 +11,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from './errors';
 import type { Logger } from './logger';
+import { COMPRESSION } from './storefront';
 
 export type RouteAuth = 'public' | 'member' | 'optional-member' | { admin: readonly AdminRole[] };
 
@@ -76,7 +77,7 @@ export interface RouteDef<
   /**
    * The handler answers shared, read-only objects from a read model (the catalog's): the same object
    * for as long as its data is unchanged. Each such object is then validated, serialized and
-   * compressed once (`packedAnswer`), and every later request that gets the same object is sent those
+   * compressed once (`sendPacked`), and every later request that gets the same object is sent those
    * bytes. Correct by construction: a changed answer is a new object.
    */
   sharedAnswers?: boolean;
@@ -150,14 +151,12 @@ interface PackedAnswer {
   br?: Buffer;
   gzip?: Buffer;
 }
-/** Answers below this size are sent as they are (as koa-compress does). */
-const COMPRESS_THRESHOLD = 1024;
 const packed = new WeakMap<object, PackedAnswer>();
 
 /**
  * The bytes of a shared answer: validated against the route's schema and serialized on first use,
- * compressed per encoding on first request for it (brotli 4 / gzip 6, as `compression()` does), and
- * forgotten with the object.
+ * compressed per encoding on first request for it (with `compression()`'s settings), and forgotten
+ * with the object.
  */
 export function sendPacked(ctx: Context, route: AnyRoute, result: object): void {
   let entry = packed.get(result);
@@ -168,14 +167,14 @@ export function sendPacked(ctx: Context, route: AnyRoute, result: object): void 
   }
   ctx.type = 'application/json; charset=utf-8';
   // Brotli whenever the client takes it, else gzip (koa-compress's preference, whatever the header's order).
-  const big = entry.json.length >= COMPRESS_THRESHOLD;
+  const big = entry.json.length >= COMPRESSION.threshold;
   const encoding = !big ? false : ctx.acceptsEncodings('br') === 'br' ? 'br' : ctx.acceptsEncodings('gzip');
   if (encoding === 'br') {
-    entry.br ??= zlib.brotliCompressSync(entry.json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+    entry.br ??= zlib.brotliCompressSync(entry.json, COMPRESSION.brotli);
     ctx.set('Content-Encoding', 'br');
     ctx.body = entry.br;
   } else if (encoding === 'gzip') {
-    entry.gzip ??= zlib.gzipSync(entry.json, { level: 6 });
+    entry.gzip ??= zlib.gzipSync(entry.json, COMPRESSION.gzip);
     ctx.set('Content-Encoding', 'gzip');
     ctx.body = entry.gzip;
   } else {

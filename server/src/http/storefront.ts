@@ -19,11 +19,19 @@ const HASHED_ASSET = /\.[0-9a-f]{8,}\.(js|css|woff2?|png|jpe?g|svg|webp|gif)$/;
  * Brotli or gzip for JSON, HTML, JS, CSS and SVG above 1 KB, as the client accepts (brotli at quality 4:
  * nearly gzip's speed, smaller output). Images that are already compressed are sent as they are.
  */
+/** How API JSON and files are compressed: here by koa-compress, and once per shared answer (route.ts). */
+export const COMPRESSION = {
+  /** Below this many bytes compression costs more than it saves. */
+  threshold: 1024,
+  brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  gzip: { level: 6 },
+} as const;
+
 export function compression() {
   return compress({
-    threshold: 1024,
-    br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
-    gzip: { level: 6 },
+    threshold: COMPRESSION.threshold,
+    br: COMPRESSION.brotli,
+    gzip: COMPRESSION.gzip,
     deflate: false,
     zstd: false,
   });
