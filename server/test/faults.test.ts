@@ -25,10 +25,11 @@ import { Sku } from '../src/modules/catalog/catalog.model';
 import { Member } from '../src/modules/identity/member.model';
 import { Order } from '../src/modules/orders/order.model';
 import { PointsEntry } from '../src/modules/points/points.model';
+import { killSpawnedApis, spawnApi } from './api-process';
 import { earlyInWindow, TEST_JWT_SECRET } from './harness';
 
-const MAIN = path.join(REPO_ROOT, 'server/src/main.ts');
-const children: ChildProcess[] = [];
+/** Engine processes a test starts itself (the APIs are tracked by api-process.ts). */
+const engines: ChildProcess[] = [];
 const dirs: string[] = [];
 const dbName = `f_${randomBytes(6).toString('hex')}`;
 let services: Services;
@@ -56,22 +57,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killSpawnedApis();
+  for (const child of engines) if (child.exitCode === null) child.kill('SIGKILL');
   await mongoose.connection.db?.dropDatabase().catch(() => {});
   await mongoose.disconnect();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 function startApi(env: Record<string, string>) {
-  // Node itself with the tsx loader, not the `tsx` wrapper: a SIGKILL must reach the process that serves.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      SERVE_STOREFRONT: 'false',
-      JOBS_ENABLED: 'false',
+  return spawnApi(
+    {
       SEED_DEMO: 'false',
       JWT_SECRET: TEST_JWT_SECRET,
       ADMIN_PASSWORD: 'fault-admin-password',
@@ -81,14 +76,8 @@ function startApi(env: Record<string, string>) {
       ORDER_MAX_OPEN_UNPAID: '100',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+    'node',
+  );
 }
 
 async function waitFor(url: string, ok: (status: number) => boolean, timeoutMs = 60_000) {
@@ -270,7 +259,7 @@ describe('the engine stops mid-run', () => {
           env: { ...process.env, FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1' },
         },
       );
-      children.push(child);
+      engines.push(child);
       return child;
     };
     let engine = startEngineProcess();

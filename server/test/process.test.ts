@@ -9,14 +9,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/config';
 import { freePort, startEngine } from '../src/db/engine';
+import { killSpawnedApis, spawnApi } from './api-process';
 
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-const MAIN = path.join(REPO_ROOT, 'server/src/main.ts');
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killSpawnedApis();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -27,24 +25,7 @@ async function tempDir() {
 }
 
 function startApi(env: Record<string, string>) {
-  const child = spawn(TSX, [MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      SERVE_STOREFRONT: 'false',
-      JOBS_ENABLED: 'false',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return spawnApi(env, 'tsx');
 }
 
 async function waitForHealth(port: number, timeoutMs = 180_000): Promise<{ status: number; body: any }> {
