@@ -2,6 +2,7 @@
  * Member identity (One ID): login through WeChat (or demo codes), identities claimed uniquely,
  * rotating refresh tokens, profile. Every write is a single-document atomic step that is safe to repeat.
  */
+
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   type Marketplace,
@@ -15,6 +16,7 @@ import { Types } from 'mongoose';
 import type { WechatClient, WechatSession } from '../../adapters/wechat';
 import { containsPattern, trustedOperators } from '../../db/connection';
 import { AppError, isDuplicateKey } from '../../http/errors';
+import { activeMember } from './active-member';
 import { Member, type MemberDoc, MemberIdentity, RefreshToken } from './member.model';
 import { MemberMerge, type MemberMergeDoc } from './member-merge.model';
 import { hashRefreshToken, newRefreshToken, type TokenSigner } from './tokens';
@@ -261,12 +263,6 @@ export function createIdentityService(options: IdentityServiceOptions) {
       refreshToken: refresh.token,
       expiresIn: signer.accessTtlSeconds,
     };
-  }
-
-  async function activeMember(memberId: string | Types.ObjectId): Promise<MemberDoc> {
-    const member = await Member.findOne({ _id: memberId, status: 'active' }).lean<MemberDoc>();
-    if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
-    return member;
   }
 
   return {

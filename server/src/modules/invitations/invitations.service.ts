@@ -8,11 +8,12 @@
  * refund of the rewarded order takes it back, once. Past the inviter's monthly cap a zero entry
  * records the decision (the friend will not pay out later either).
  */
+
 import { dayjs, SHOP_TIMEZONE, type StoreInvitationRecord, type StoreInvitations } from '@siyu/shared';
-import { Types } from 'mongoose';
 import type { WechatClient } from '../../adapters/wechat';
 import { trustedOperators } from '../../db/connection';
-import { AppError, isDuplicateKey } from '../../http/errors';
+import { isDuplicateKey } from '../../http/errors';
+import { activeMember } from '../identity/active-member';
 import { Member, type MemberDoc } from '../identity/member.model';
 import { placeholderMiniProgramCode } from '../package-cards/placeholder-code';
 import { PointsEntry } from '../points/points.model';
@@ -47,14 +48,6 @@ export function createInvitationsService(options: InvitationsServiceOptions) {
   async function reward() {
     const task = (await tasks.listTasks()).find((item) => item.code === 'invite-friend');
     return { enabled: task?.enabled ?? false, points: task?.points ?? 0, monthlyCap: task?.monthlyCap ?? null };
-  }
-
-  async function activeMember(memberId: string): Promise<MemberDoc> {
-    const member = Types.ObjectId.isValid(memberId)
-      ? await Member.findOne({ _id: memberId, status: 'active' }).lean<MemberDoc>()
-      : null;
-    if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
-    return member;
   }
 
   /** The invitation of an invitee, created from identity's attribution when it is not recorded yet. */
@@ -100,7 +93,7 @@ export function createInvitationsService(options: InvitationsServiceOptions) {
         await service.onOrderPaid(input, now);
       }
       const current = await Invitation.findById(input.memberId).lean<InvitationDoc>();
-      if (!current || current.status !== 'ordered' || current.qualifyingOrder !== input.orderId) return;
+      if (current?.status !== 'ordered' || current.qualifyingOrder !== input.orderId) return;
       const settings = await reward();
       const inviterId = current.inviter.toString();
       let awarded = 0;

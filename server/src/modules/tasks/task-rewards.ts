@@ -1,21 +1,13 @@
 /** Crediting task rewards through the points ledger: once per member, or under a monthly cap. */
+
 import type { TaskClaimResponse } from '@siyu/shared';
-import { Types } from 'mongoose';
 import { AppError } from '../../http/errors';
-import { Member, type MemberDoc } from '../identity/member.model';
+import { activeMember } from '../identity/active-member';
 import type { PointsService } from '../points/points.service';
 import { monthStart, sourceType, type TaskSettings } from './task-rules';
 
 export function createTaskRewards(deps: { points: PointsService }) {
   const { points } = deps;
-  async function activeMember(memberId: string): Promise<MemberDoc> {
-    const member = Types.ObjectId.isValid(memberId)
-      ? await Member.findOne({ _id: memberId, status: 'active' }).lean<MemberDoc>()
-      : null;
-    if (!member) throw new AppError('not_found', 'member_not_found', '会员不存在');
-    return member;
-  }
-
   /** Credits a once-per-member task; a repeat is a 409 (the reward was already given). */
   async function claimOnce(memberId: string, settings: TaskSettings, note: string, now: Date) {
     const result = await points.apply(
