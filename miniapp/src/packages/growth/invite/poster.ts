@@ -117,6 +117,36 @@ function loadImage(src: string | null): Promise<HTMLImageElement | null> {
   });
 }
 
+/** The path calls both canvases share (H5's 2D context and Taro's weapp context), as filled shapes. */
+interface PathContext {
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  arcTo(x1: number, y1: number, x2: number, y2: number, radius: number): void;
+  arc(x: number, y: number, radius: number, start: number, end: number): void;
+  closePath(): void;
+  fill(): void;
+}
+
+function pathShapes(ctx: PathContext) {
+  return {
+    roundRect(x: number, y: number, w: number, h: number, r: number) {
+      ctx.beginPath();
+      ctx.moveTo(x + r, y);
+      ctx.arcTo(x + w, y, x + w, y + h, r);
+      ctx.arcTo(x + w, y + h, x, y + h, r);
+      ctx.arcTo(x, y + h, x, y, r);
+      ctx.arcTo(x, y, x + w, y, r);
+      ctx.closePath();
+      ctx.fill();
+    },
+    circle(x: number, y: number, r: number) {
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.fill();
+    },
+  };
+}
+
 /** H5: paints a canvas of its own (Taro's canvas element resets its bitmap on every render) into a PNG. */
 async function paintH5(content: PosterContent): Promise<string> {
   const canvas = document.createElement('canvas');
@@ -145,21 +175,7 @@ async function paintH5(content: PosterContent): Promise<string> {
         ctx.textAlign = align;
       },
       rect: (x, y, w, h) => ctx.fillRect(x, y, w, h),
-      roundRect: (x, y, w, h, r) => {
-        ctx.beginPath();
-        ctx.moveTo(x + r, y);
-        ctx.arcTo(x + w, y, x + w, y + h, r);
-        ctx.arcTo(x + w, y + h, x, y + h, r);
-        ctx.arcTo(x, y + h, x, y, r);
-        ctx.arcTo(x, y, x + w, y, r);
-        ctx.closePath();
-        ctx.fill();
-      },
-      circle: (x, y, r) => {
-        ctx.beginPath();
-        ctx.arc(x, y, r, 0, Math.PI * 2);
-        ctx.fill();
-      },
+      ...pathShapes(ctx),
       text: (text, x, y, maxWidth, size) => ctx.fillText(fit(text, maxWidth, size), x, y),
       image: (src, x, y, w, h) => {
         const image = src ? images.get(src) : undefined;
@@ -187,21 +203,7 @@ function paintWeapp(canvasId: string, content: PosterContent, scale: number): Pr
       },
       align: (align) => ctx.setTextAlign(align),
       rect: (x, y, w, h) => ctx.fillRect(x, y, w, h),
-      roundRect: (x, y, w, h, r) => {
-        ctx.beginPath();
-        ctx.moveTo(x + r, y);
-        ctx.arcTo(x + w, y, x + w, y + h, r);
-        ctx.arcTo(x + w, y + h, x, y + h, r);
-        ctx.arcTo(x, y + h, x, y, r);
-        ctx.arcTo(x, y, x + w, y, r);
-        ctx.closePath();
-        ctx.fill();
-      },
-      circle: (x, y, r) => {
-        ctx.beginPath();
-        ctx.arc(x, y, r, 0, Math.PI * 2);
-        ctx.fill();
-      },
+      ...pathShapes(ctx),
       text: (text, x, y, maxWidth) => ctx.fillText(fit(text, maxWidth, size), x, y),
       image: (src, x, y, w, h) => {
         if (!src) return false;
